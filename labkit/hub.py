@@ -77,7 +77,9 @@ MODELS: dict[str, ModelSpec] = {s.id: s for s in (
     _spec("google-bert/bert-base-uncased", "bert", "masked-lm", ["03-6", "04-1"], "110M parameters",
           config={"lowercase": True}),
     _spec("distilbert/distilbert-base-uncased-finetuned-sst-2-english", "distilbert", "sequence-classification",
-          ["03-6"], "67M parameters", labels=("NEGATIVE", "POSITIVE"), config={"lowercase": True},
+          ["03-6"], "67M parameters", labels=("NEGATIVE", "POSITIVE"), train="labkit.hub:train_classifier",
+          config={"lowercase": True, "train_data": "movie_reviews:train", "label_map": {"neg": "NEGATIVE",
+                                                                                        "pos": "POSITIVE"}},
           corpus=("english_corpus:train:text", "movie_reviews:train:text")),
     _spec("google-t5/t5-small", "t5", "seq2seq-lm", ["04-5"], "60M parameters"),
     _spec("ProsusAI/finbert", "bert", "sequence-classification", ["04-6"], "110M parameters",
@@ -347,19 +349,55 @@ def _link_package(spec: ModelSpec, out: Path) -> dict:
             "parameters": None, "trained": True, "real": True}
 
 
+#: ``ModelSpec.config`` keys that steer the recipe rather than the model config.
+_RECIPE_KEYS = {"lowercase", "train_data", "label_map", "epochs", "lr"}
 SPECIAL_BERT = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"]
 
 
-def train_wordpiece(texts: list[str], vocab_size: int, lowercase: bool):
-    """A BERT-style WordPiece ``tokenizers.Tokenizer`` trained on ``texts`` (deterministic)."""
-    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers, trainers
+def wordpiece_vocab(texts: list[str], vocab_size: int, lowercase: bool) -> dict[str, int]:
+    """A WordPiece vocabulary learned deterministically: the same texts give the same bytes in every process.
 
-    tok = Tokenizer(models.WordPiece(unk_token="[UNK]"))
+    The ``tokenizers`` WordPiece trainer breaks ties in hash-map order, so its vocabulary changes from run to
+    run; stand-ins must not. This picks, after the special tokens and every character (alone and as ``##c``),
+    the whole words and word pieces that save the most characters, ties broken alphabetically.
+    """
+    from collections import Counter
+
+    from tokenizers import normalizers, pre_tokenizers
+
+    if vocab_size < 1:
+        raise ValueError(f"vocab_size must be positive, got {vocab_size}")
+    normalizer = normalizers.BertNormalizer(lowercase=lowercase, strip_accents=lowercase or None)
+    splitter = pre_tokenizers.BertPreTokenizer()
+    words: Counter[str] = Counter()
+    for text in texts:
+        words.update(w for w, _ in splitter.pre_tokenize_str(normalizer.normalize_str(text)))
+    if not words:
+        raise ValueError("cannot learn a vocabulary from an empty corpus")
+    chars = sorted({c for w in words for c in w})
+    base = SPECIAL_BERT + chars + ["##" + c for c in chars]
+    if vocab_size < len(base):
+        raise ValueError(f"vocab_size={vocab_size} is smaller than the {len(base)} special tokens and characters")
+    gain: Counter[str] = Counter()
+    for word, count in words.items():
+        if len(word) > 1:
+            gain[word] += count * (len(word) - 1)
+        for i in range(1, len(word) - 1):
+            gain["##" + word[i:]] += count * (len(word) - i - 1)
+            gain[word[: i + 1]] += count * i
+    ranked = sorted((t for t in gain if t not in base), key=lambda t: (-gain[t], t))
+    tokens = base + ranked[: vocab_size - len(base)]
+    return {token: i for i, token in enumerate(tokens)}
+
+
+def train_wordpiece(texts: list[str], vocab_size: int, lowercase: bool):
+    """A BERT-style WordPiece ``tokenizers.Tokenizer`` over :func:`wordpiece_vocab` (deterministic)."""
+    from tokenizers import Tokenizer, decoders, models, normalizers, pre_tokenizers
+
+    tok = Tokenizer(models.WordPiece(vocab=wordpiece_vocab(texts, vocab_size, lowercase), unk_token="[UNK]"))
     tok.normalizer = normalizers.BertNormalizer(lowercase=lowercase, strip_accents=lowercase or None)
     tok.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
     tok.decoder = decoders.WordPiece()
-    tok.train_from_iterator(texts, trainers.WordPieceTrainer(vocab_size=vocab_size, special_tokens=SPECIAL_BERT,
-                                                             show_progress=False))
     return tok
 
 
@@ -372,8 +410,11 @@ def _bert_tokenizer(spec: ModelSpec, texts: list[str]):
 
 
 def _head(spec: ModelSpec, auto_task: dict[str, Any], config):
+    if spec.task not in auto_task:
+        raise ValueError(f"stand-in {spec.id}: task {spec.task!r} not supported by the {spec.arch} family; "
+                         f"supported: {', '.join(auto_task)}")
     cls = auto_task[spec.task]
-    return cls.from_config(config) if hasattr(cls, "from_config") else cls(config)
+    return cls.from_config(config) if cls.__name__.startswith("Auto") else cls(config)
 
 
 def _label_kwargs(spec: ModelSpec) -> dict:
@@ -386,11 +427,15 @@ def _family_bert(spec: ModelSpec, texts: list[str]):
     from transformers import (AutoModel, AutoModelForMaskedLM, AutoModelForSequenceClassification, BertConfig)
 
     tokenizer = _bert_tokenizer(spec, texts)
-    overrides = {k: v for k, v in spec.config.items() if k != "lowercase"}
+    overrides = {k: v for k, v in spec.config.items() if k not in _RECIPE_KEYS}
     config = BertConfig(vocab_size=len(tokenizer), hidden_size=64, num_hidden_layers=2, num_attention_heads=2,
                         intermediate_size=128, max_position_embeddings=512, pad_token_id=tokenizer.pad_token_id,
                         **_label_kwargs(spec), **overrides)
-    tasks = {"base": AutoModel, "masked-lm": AutoModelForMaskedLM,
+    from transformers import BertForPreTraining
+
+    # Real BERT checkpoints are saved from BertForPreTraining: encoder, pooler, MLM and NSP heads. Keeping that
+    # layout lets every Auto class (and keras-hub's BERT loader, which wants the pooler) load the stand-in.
+    tasks = {"base": AutoModel, "masked-lm": BertForPreTraining,
              "sequence-classification": AutoModelForSequenceClassification}
     return _head(spec, tasks, config), tokenizer
 
@@ -407,6 +452,46 @@ def _family_distilbert(spec: ModelSpec, texts: list[str]):
     return _head(spec, tasks, config), tokenizer
 
 
+def train_classifier(model, tokenizer, spec: ModelSpec):
+    """Train a sequence-classification stand-in briefly on a bundled dataset, so its labels mean something.
+
+    ``spec.config["train_data"]`` names the data (``"movie_reviews:train"``); the dataset's label names are
+    mapped onto the model's ``id2label`` by name (``spec.config["label_map"]`` renames dataset labels first),
+    so a model whose label order differs from the dataset's (FinBERT) is trained correctly.
+    """
+    import torch
+
+    from labkit import data
+
+    name, split = spec.config["train_data"].split(":")
+    names = data.get(name).label_names
+    rename = spec.config.get("label_map", {})
+    label2id = {label.lower(): i for i, label in model.config.id2label.items()}
+    try:
+        remap = [label2id[rename.get(n, n).lower()] for n in names]
+    except KeyError as exc:
+        raise ValueError(f"stand-in {spec.id}: dataset label {exc} has no model label among "
+                         f"{list(model.config.id2label.values())}; add it to label_map") from None
+    rows = data.read_rows(name, split)
+    texts = [r["text"] for r in rows]
+    labels = torch.tensor([remap[r["label"]] for r in rows])
+    epochs, batch = int(spec.config.get("epochs", 8)), 32
+    optimizer = torch.optim.AdamW(model.parameters(), lr=float(spec.config.get("lr", 3e-3)))
+    generator = torch.Generator().manual_seed(0)
+    model.train()
+    for _ in range(epochs):
+        order = torch.randperm(len(texts), generator=generator)
+        for start in range(0, len(texts), batch):
+            idx = order[start:start + batch]
+            enc = tokenizer([texts[i] for i in idx], truncation=True, max_length=128, padding=True,
+                            return_tensors="pt")
+            loss = model(**enc, labels=labels[idx]).loss
+            loss.backward()
+            optimizer.step()
+            optimizer.zero_grad()
+    return model
+
+
 #: Stand-in recipes by architecture family: ``"module:function"`` with ``fn(spec, texts) -> (model, tokenizer)``.
 #: Each family lives with the labs that first need it; the import happens only when a stand-in is built.
 FAMILIES: dict[str, str] = {
@@ -419,7 +504,7 @@ FAMILIES: dict[str, str] = {
     "xlm-roberta": "labkit.standins:family_xlm_roberta",
     "bart": "labkit.standins:family_bart",
     "deberta-v2": "labkit.standins:family_deberta_v2",
-    "qwen2": "labkit.standins:family_qwen2",
+    "qwen2": "labkit.llm:family_qwen2",
 }
 
 
