@@ -1,0 +1,333 @@
+"""Vertex AI launch helpers: job specs as plain data, validated offline, rendered, submitted, or run locally.
+
+    >>> from labkit.vertex import JobSpec, validate
+    >>> spec = JobSpec("bert-imdb", machine_type="g2-standard-8", accelerator_type="NVIDIA_L4", accelerator_count=1,
+    ...                container_image="us-docker.pkg.dev/vertex-ai/training/pytorch-gpu.2-4.py310:latest",
+    ...                command=["python", "-m", "trainer.task"])
+    >>> validate(spec)                          # raises ValueError with the valid choices when a field is wrong
+    >>> print(render_gcloud(spec))              # doctest: +SKIP
+
+Vertex checks machine types and TPU topologies only on the server, after you have paid for a round trip; the
+table below (``MACHINES``) lets labkit reject a bad combination before any API call. ``submit`` is a dry run
+unless told otherwise; ``local_run`` runs the same entry point here with the environment Vertex would provide.
+"""
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+PROJECT_PLACEHOLDER = "[your-project-id]"
+BUCKET_PLACEHOLDER = "gs://[your-bucket]"
+DEFAULT_REGION = "us-central1"
+
+# ---------------------------------------------------------------------------------------------- the table
+
+#: machine type (or family prefix ending in "-") -> accelerators it takes and the counts allowed.
+#: GPU counts follow Vertex's machine families; TPU machine types imply their accelerator and list topologies.
+GPU_MACHINES: dict[str, dict[str, tuple[int, ...]]] = {
+    "n1-": {"NVIDIA_TESLA_T4": (1, 2, 4), "NVIDIA_TESLA_V100": (1, 2, 4, 8), "NVIDIA_TESLA_P100": (1, 2, 4),
+            "NVIDIA_TESLA_P4": (1, 2, 4)},
+    **{f"g2-standard-{n}": {"NVIDIA_L4": (1,)} for n in (4, 8, 12, 16, 32)},
+    "g2-standard-24": {"NVIDIA_L4": (2,)}, "g2-standard-48": {"NVIDIA_L4": (4,)},
+    "g2-standard-96": {"NVIDIA_L4": (8,)},
+    **{f"a2-highgpu-{n}g": {"NVIDIA_TESLA_A100": (n,)} for n in (1, 2, 4, 8)},
+    "a2-megagpu-16g": {"NVIDIA_TESLA_A100": (16,)},
+    **{f"a2-ultragpu-{n}g": {"NVIDIA_A100_80GB": (n,)} for n in (1, 2, 4, 8)},
+    "a3-highgpu-8g": {"NVIDIA_H100_80GB": (8,)},
+    "a3-megagpu-8g": {"NVIDIA_H100_MEGA_80GB": (8,)},
+    "a3-ultragpu-8g": {"NVIDIA_H200_141GB": (8,)},
+}
+
+#: TPU machine types -> (accelerator enum or None when implied, chips per host, allowed topologies).
+TPU_MACHINES: dict[str, tuple[str | None, int, tuple[str, ...]]] = {
+    "cloud-tpu": ("legacy", 8, ()),                                   # TPU_V2 / TPU_V3 x 8, no topology
+    "ct5lp-hightpu-1t": ("TPU_V5_LITEPOD", 1, ("1x1",)),
+    "ct5lp-hightpu-4t": ("TPU_V5_LITEPOD", 4, ("2x2", "2x4", "4x4", "4x8", "8x8", "8x16", "16x16")),
+    "ct5lp-hightpu-8t": ("TPU_V5_LITEPOD", 8, ("2x4",)),
+    "ct5p-hightpu-4t": (None, 4, ("2x2x1", "2x2x2", "2x2x4", "2x4x4", "4x4x4", "4x4x8")),
+    "ct6e-standard-1t": (None, 1, ("1x1",)),
+    "ct6e-standard-4t": (None, 4, ("2x2", "2x4", "4x4", "4x8", "8x8", "8x16", "16x16")),
+    "ct6e-standard-8t": (None, 8, ("2x4",)),
+}
+LEGACY_TPUS = {"TPU_V2": (8,), "TPU_V3": (8,)}
+TPU_ENUMS = {"TPU_V2", "TPU_V3", "TPU_V4_POD", "TPU_V5_LITEPOD"}
+CPU_PREFIXES = ("n1-", "n2-", "e2-", "c2-", "n2d-", "c3-")
+
+
+def _gpu_entry(machine_type: str) -> dict[str, tuple[int, ...]] | None:
+    if machine_type in GPU_MACHINES:
+        return GPU_MACHINES[machine_type]
+    for prefix, accelerators in GPU_MACHINES.items():
+        if prefix.endswith("-") and machine_type.startswith(prefix):
+            return accelerators
+    return None
+
+
+# ---------------------------------------------------------------------------------------------- the spec
+
+@dataclass
+class JobSpec:
+    """One Vertex AI custom job (a single worker pool), as plain data."""
+
+    display_name: str
+    machine_type: str = "n1-standard-8"
+    accelerator_type: str | None = None
+    accelerator_count: int = 0
+    tpu_topology: str | None = None
+    replica_count: int = 1
+    container_image: str = "us-docker.pkg.dev/vertex-ai/training/pytorch-gpu.2-4.py310:latest"
+    command: list[str] = field(default_factory=list)
+    args: list[str] = field(default_factory=list)
+    env: dict[str, str] = field(default_factory=dict)
+    region: str = DEFAULT_REGION
+    output_dir: str = f"{BUCKET_PLACEHOLDER}/jobs"
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def validate(spec: JobSpec) -> JobSpec:
+    """Check ``spec`` against the table of valid combinations; raise ValueError naming the field and choices."""
+    if not isinstance(spec, JobSpec):
+        raise TypeError(f"expected a JobSpec, got {type(spec).__name__}")
+    if not spec.display_name or not isinstance(spec.display_name, str):
+        raise ValueError("display_name must be a non-empty string")
+    if not isinstance(spec.replica_count, int) or spec.replica_count < 1:
+        raise ValueError(f"replica_count must be a positive int, got {spec.replica_count!r}")
+    if not spec.container_image:
+        raise ValueError("container_image is required (a training container URI)")
+    machine, acc, count = spec.machine_type, spec.accelerator_type, spec.accelerator_count
+    if machine in TPU_MACHINES:
+        implied, _, topologies = TPU_MACHINES[machine]
+        if implied == "legacy":
+            if acc not in LEGACY_TPUS:
+                raise ValueError(f"machine type cloud-tpu takes accelerator_type TPU_V2 or TPU_V3, got {acc!r}")
+            if count not in LEGACY_TPUS[acc]:
+                raise ValueError(f"{acc} on cloud-tpu takes accelerator_count 8, got {count!r}")
+            if spec.tpu_topology:
+                raise ValueError("cloud-tpu (TPU v2/v3) takes no tpu_topology")
+            return spec
+        if acc not in (None, implied):
+            raise ValueError(f"machine type {machine} implies accelerator {implied or 'its own TPU'}; "
+                             f"accelerator_type {acc!r} is not valid here (leave it unset)")
+        if spec.tpu_topology not in topologies:
+            raise ValueError(f"tpu_topology {spec.tpu_topology!r} is not valid for {machine}; "
+                             f"valid: {', '.join(topologies)}")
+        return spec
+    if acc in TPU_ENUMS:
+        tpu_machines = ", ".join(TPU_MACHINES)
+        raise ValueError(f"accelerator_type {acc} is a TPU and cannot attach to machine type {machine}; "
+                         f"TPU machine types: {tpu_machines}")
+    gpus = _gpu_entry(machine)
+    if acc is None:
+        if count:
+            raise ValueError(f"accelerator_count={count} needs an accelerator_type")
+        if spec.tpu_topology:
+            raise ValueError(f"tpu_topology is only for TPU machine types, not {machine}")
+        if gpus is None and not machine.startswith(CPU_PREFIXES):
+            raise ValueError(f"unknown machine type {machine!r}; known GPU families: "
+                             f"{', '.join(sorted(GPU_MACHINES))}; TPU: {', '.join(TPU_MACHINES)}")
+        if machine.startswith(("a2-", "a3-", "g2-")):
+            accelerators = ", ".join(f"{a} x {'/'.join(map(str, c))}" for a, c in gpus.items())
+            raise ValueError(f"machine type {machine} comes with GPUs: set accelerator_type and count ({accelerators})")
+        return spec
+    if gpus is None:
+        raise ValueError(f"machine type {machine!r} takes no accelerators; GPU machine types: "
+                         f"{', '.join(sorted(GPU_MACHINES))}")
+    if acc not in gpus:
+        raise ValueError(f"accelerator_type {acc!r} is not available on {machine}; valid: {', '.join(sorted(gpus))}")
+    if count not in gpus[acc]:
+        raise ValueError(f"accelerator_count {count!r} is not valid for {acc} on {machine}; "
+                         f"valid counts: {', '.join(map(str, gpus[acc]))}")
+    if spec.tpu_topology:
+        raise ValueError(f"tpu_topology is only for TPU machine types, not {machine}")
+    return spec
+
+
+# ---------------------------------------------------------------------------------------------- rendering
+
+def worker_pool_specs(spec: JobSpec) -> list[dict]:
+    """The ``worker_pool_specs`` list Vertex's CustomJob takes (after validation)."""
+    validate(spec)
+    machine = {"machine_type": spec.machine_type}
+    if spec.accelerator_type and spec.accelerator_count:
+        machine.update(accelerator_type=spec.accelerator_type, accelerator_count=spec.accelerator_count)
+    if spec.tpu_topology:
+        machine["tpu_topology"] = spec.tpu_topology
+    container = {"image_uri": spec.container_image}
+    if spec.command:
+        container["command"] = list(spec.command)
+    if spec.args:
+        container["args"] = list(spec.args)
+    if spec.env:
+        container["env"] = [{"name": k, "value": str(v)} for k, v in sorted(spec.env.items())]
+    return [{"machine_spec": machine, "replica_count": spec.replica_count, "container_spec": container}]
+
+
+def render_yaml(spec: JobSpec) -> str:
+    """The job as the YAML config ``gcloud ai custom-jobs create --config`` reads (camelCase keys)."""
+    import yaml
+
+    def camel(obj):
+        if isinstance(obj, dict):
+            return {"".join(w.capitalize() if i else w for i, w in enumerate(k.split("_"))): camel(v)
+                    for k, v in obj.items()}
+        if isinstance(obj, list):
+            return [camel(v) for v in obj]
+        return obj
+
+    body = {"workerPoolSpecs": camel(worker_pool_specs(spec)), "baseOutputDirectory": {"outputUriPrefix": spec.output_dir}}
+    return yaml.safe_dump(body, sort_keys=False)
+
+
+def render_gcloud(spec: JobSpec, config_path: str = "job.yaml", project: str = PROJECT_PLACEHOLDER) -> str:
+    """The equivalent gcloud command (it reads the YAML from :func:`render_yaml` saved at ``config_path``)."""
+    validate(spec)
+    return (f"gcloud ai custom-jobs create --project={project} --region={spec.region} "
+            f"--display-name={spec.display_name} --config={config_path}")
+
+
+def to_custom_job(spec: JobSpec, project: str, staging_bucket: str, credentials=None):
+    """A ``google.cloud.aiplatform.CustomJob`` (not submitted). Offline, pass anonymous credentials."""
+    from google.cloud import aiplatform
+
+    aiplatform.init(project=project, location=spec.region, staging_bucket=staging_bucket, credentials=credentials)
+    return aiplatform.CustomJob(display_name=spec.display_name, worker_pool_specs=worker_pool_specs(spec),
+                                base_output_dir=spec.output_dir, project=project, location=spec.region,
+                                staging_bucket=staging_bucket, credentials=credentials)
+
+
+# ---------------------------------------------------------------------------------------------- submit
+
+class SubmitError(RuntimeError):
+    """Submitting needs a project, a bucket and credentials; this says which is missing."""
+
+
+def submit(spec: JobSpec, project: str | None = None, bucket: str | None = None, dry_run: bool = True,
+           out=print):
+    """Dry run (default): print the spec, its YAML and the gcloud command. Otherwise submit to Vertex AI."""
+    validate(spec)
+    project = project or os.environ.get("CLOUD_ML_PROJECT_ID") or os.environ.get("GOOGLE_CLOUD_PROJECT")
+    if dry_run:
+        out(f"# dry run: nothing is submitted. Job {spec.display_name} in {spec.region}")
+        out(render_yaml(spec))
+        out(render_gcloud(spec, project=project or PROJECT_PLACEHOLDER))
+        return None
+    if not project or "[" in project:
+        raise SubmitError("no Google Cloud project: pass --project or set GOOGLE_CLOUD_PROJECT")
+    if not bucket or not bucket.startswith("gs://") or "[" in bucket:
+        raise SubmitError(f"a staging bucket gs://... is required to submit, got {bucket!r}")
+    import google.auth
+    from google.auth.exceptions import DefaultCredentialsError
+
+    try:
+        credentials, _ = google.auth.default()
+    except DefaultCredentialsError as exc:
+        raise SubmitError("no Google Cloud credentials: run `gcloud auth application-default login` "
+                          f"(or set GOOGLE_APPLICATION_CREDENTIALS) and try again ({exc})") from None
+    job = to_custom_job(spec, project, bucket, credentials)
+    job.submit()
+    return job
+
+
+# ---------------------------------------------------------------------------------------------- local run
+
+def vertex_environment(workdir: Path, spec: JobSpec | None = None, project: str = "local-project") -> dict[str, str]:
+    """The variables a Vertex custom job sees, pointed at local folders under ``workdir``."""
+    workdir = Path(workdir).resolve()
+    dirs = {"AIP_MODEL_DIR": workdir / "model", "AIP_CHECKPOINT_DIR": workdir / "checkpoints",
+            "AIP_TENSORBOARD_LOG_DIR": workdir / "logs"}
+    for path in dirs.values():
+        path.mkdir(parents=True, exist_ok=True)
+    env = {k: str(v) + "/" for k, v in dirs.items()}
+    env.update(CLOUD_ML_PROJECT_ID=project, CLOUD_ML_JOB_ID=f"local-{int(time.time())}",
+               CLOUD_ML_REGION=(spec.region if spec else DEFAULT_REGION),
+               CLUSTER_SPEC=json.dumps({"cluster": {"workerpool0": ["localhost:2222"]},
+                                        "task": {"type": "workerpool0", "index": 0}}))
+    if spec:
+        env.update({k: str(v) for k, v in spec.env.items()})
+    return env
+
+
+def local_run(command: list[str], workdir: Path, spec: JobSpec | None = None, cwd: Path | None = None,
+              timeout: int | None = None) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
+    """Run ``command`` here with the Vertex environment (what ``gcloud ai custom-jobs local-run`` does, without
+    Docker). Returns the finished process and the environment it saw."""
+    if not command:
+        raise ValueError("command must be a non-empty list, e.g. ['python', '-m', 'trainer.task']")
+    if spec is not None:
+        validate(spec)
+    env = vertex_environment(workdir, spec)
+    command = [sys.executable if c in ("python", "python3") else c for c in command]
+    proc = subprocess.run(command, cwd=cwd, env={**os.environ, **env}, capture_output=True, text=True,
+                          timeout=timeout)
+    return proc, env
+
+
+# ---------------------------------------------------------------------------------------------- CLI
+
+def load_spec(path: str) -> JobSpec:
+    """A JobSpec from a JSON or YAML file, or ``module:NAME`` for a JobSpec defined in Python."""
+    import importlib
+
+    if ":" in path and not Path(path).exists():
+        module, _, name = path.partition(":")
+        spec = getattr(importlib.import_module(module), name)
+        return spec() if callable(spec) else spec
+    import yaml
+
+    data = yaml.safe_load(Path(path).read_text())
+    if not isinstance(data, dict):
+        raise ValueError(f"{path} does not hold a job spec mapping")
+    unknown = set(data) - set(JobSpec.__dataclass_fields__)
+    if unknown:
+        raise ValueError(f"{path}: unknown fields {sorted(unknown)}; fields: {', '.join(JobSpec.__dataclass_fields__)}")
+    return JobSpec(**data)
+
+
+def add_cli(sub) -> None:
+    p = sub.add_parser("vertex", help="render, submit or locally run a Vertex AI job spec")
+    vsub = p.add_subparsers(dest="vertex_command", required=True)
+    r = vsub.add_parser("render", help="validate and print the YAML and gcloud command")
+    r.add_argument("spec", help="spec file (.json/.yaml) or module:NAME")
+    r.set_defaults(fn=_cmd_render)
+    s = vsub.add_parser("submit", help="dry run unless --no-dry-run")
+    s.add_argument("spec")
+    s.add_argument("--project")
+    s.add_argument("--bucket")
+    s.add_argument("--no-dry-run", action="store_true")
+    s.set_defaults(fn=_cmd_submit)
+    lr = vsub.add_parser("local-run", help="run the entry point here with the Vertex environment")
+    lr.add_argument("spec")
+    lr.add_argument("--workdir", default="build/vertex-local")
+    lr.set_defaults(fn=_cmd_local_run)
+
+
+def _cmd_render(args) -> int:
+    spec = load_spec(args.spec)
+    print(render_yaml(spec))
+    print(render_gcloud(spec))
+    return 0
+
+
+def _cmd_submit(args) -> int:
+    try:
+        submit(load_spec(args.spec), args.project, args.bucket, dry_run=not args.no_dry_run)
+    except SubmitError as exc:
+        print(f"labkit vertex submit: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+def _cmd_local_run(args) -> int:
+    spec = load_spec(args.spec)
+    proc, env = local_run([*spec.command, *spec.args], Path(args.workdir), spec)
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    print(f"model written under {env['AIP_MODEL_DIR']}")
+    return proc.returncode
