@@ -75,23 +75,90 @@ register(DatasetSpec(
 register(DatasetSpec(
     "english_corpus", "English encyclopedic paragraphs", ("01-1", "01-6", "04-2", "04-3", "04-4"),
     {"title": "string", "text": "string"},
-    {"train": ("english_corpus/train.jsonl", "PENDING"),
-     "validation": ("english_corpus/validation.jsonl", "PENDING")},
+    {"train": ("english_corpus/train.jsonl", "bf7f8d5242bdb44ee1bfced4e58978404a2b8f48b5c23dfa3c555f951bd8954d"),
+     "validation": ("english_corpus/validation.jsonl", "9319c8da2e7f273f27d0118b2526d599169c242e6c1a23adcfc9e1afb68785a8")},
     FullSource(hub_id="Salesforce/wikitext", config="wikitext-103-raw-v1",
                splits={"train": "train", "validation": "validation"})))
 register(DatasetSpec(
     "passages", "encyclopedic passages for semantic search", ("01-5",),
     {"id": "int", "title": "string", "text": "string"},
-    {"train": ("passages/passages.jsonl", "PENDING")},
+    {"train": ("passages/passages.jsonl", "a556232a3fc55966133e8f39ecc879651e4513da46bac6fcba32ffc25e48b305")},
     FullSource(hub_id="sentence-transformers/natural-questions", config="pair", splits={"train": "train"},
                rename={"answer": "text"}, note="answers are the passages, questions the queries")))
 register(DatasetSpec(
     "passage_queries", "questions over the passages, with the ids of the relevant passages", ("01-5",),
     {"id": "int", "text": "string", "relevant": "list[int]"},
-    {"test": ("passages/queries.jsonl", "PENDING")},
+    {"test": ("passages/queries.jsonl", "0f96089ba34cb0b47b6aa88446dc213a78b6786f2d8c5ceadfa29be402f4547a")},
     FullSource(hub_id="sentence-transformers/natural-questions", config="pair", splits={"test": "train[:1000]"},
                rename={"query": "text"})))
 
+
+# Module 04 (written by tools/make_module04_data.py)
+register(DatasetSpec(
+    "financial_headlines", "financial news sentences labelled negative / neutral / positive", ("04-6",),
+    {"text": "string", "label": "class"},
+    {"train": ("financial_headlines/train.jsonl", "f3c1b14a4d01b060272f7215cb65691a72737230ec1b059211a2a9687f19d8bc"),
+     "test": ("financial_headlines/test.jsonl", "d4b22343fb4960d4630c51592a4d11532803cbffa4e5720244b47b90555fa030")},
+    FullSource(hub_id="takala/financial_phrasebank", config="sentences_allagree", revision="refs/convert/parquet",
+               splits={"train": "train[:80%]", "test": "train[80%:]"}, rename={"sentence": "text"},
+               note="the hub repo has a loading script; its Parquet conversion (refs/convert/parquet) loads "
+                    "without it. Not checked from this offline machine."),
+    label_names=("negative", "neutral", "positive")))
+register(DatasetSpec(
+    "bills", "legislative bills with one-paragraph summaries", ("04-5",),
+    {"title": "string", "text": "string", "summary": "string"},
+    {"train": ("bills/train.jsonl", "5e90286ac019ec7c2632a297761a35811239ed0953b63aa15c25284f8fab9f53"),
+     "test": ("bills/test.jsonl", "7decca844b4d8496d9ddd5d3f52e854266ab7548feea2ebaaa10519d757b03dc")},
+    FullSource(hub_id="FiscalNote/billsum", splits={"train": "train", "test": "test"})))
+register(DatasetSpec(
+    "spanish_legal", "Spanish legal sentences from five areas of law", ("04-7",),
+    {"text": "string", "area": "string"},
+    {"train": ("spanish_legal/train.jsonl", "d970e266deaa11a25787fd4cdf85a4af775ea2a74b95cb133a93b13e424205bd")},
+    FullSource(note="bundled in both profiles (curriculum: same bundled file)")))
+register(DatasetSpec(
+    "es_de_pairs", "Spanish-German sentence pairs", ("04-8",),
+    {"es": "string", "de": "string"},
+    {"train": ("es_de_pairs/train.jsonl", "982afb17af41c430814ae463af291fdc5b594c1e4e32d3c7f333acceb4dbce5a"),
+     "test": ("es_de_pairs/test.jsonl", "9a70c32c1e9c56a1faa7adaaced484d233f8b329463fcfc341666fc4f8aae087")},
+    FullSource(hub_id="Helsinki-NLP/tatoeba_mt", config="deu-spa", revision="refs/convert/parquet",
+               splits={"train": "validation", "test": "test"}, rename={"sourceString": "de", "targetString": "es"},
+               note="Tatoeba test set (deu-spa); Parquet conversion, not checked from this offline machine.")))
+
+# Module 05 evaluation (written by tools/make_eval_data.py)
+register(DatasetSpec(
+    "emotions", "short first-person sentences labelled with one of six emotions", ("05-5",),
+    {"text": "string", "label": "class"},
+    {"train": ("emotions/train.jsonl", "56d8fdf24f365e3c1e85c03fa712b387daa01b4f8f8f4d3fa05659f4be733399"),
+     "test": ("emotions/test.jsonl", "7dbce58758002bb6650b82a7340acf6fcada60a4d2ed43eed1fec6e158f6d82b")},
+    FullSource(hub_id="dair-ai/emotion", config="split", splits={"train": "train", "test": "test"},
+               note="same columns and label order; not checked from this offline machine"),
+    label_names=("sadness", "joy", "love", "anger", "fear", "surprise")))
+register(DatasetSpec(
+    "summaries", "news-style documents in English, Spanish and Turkish with reference summaries", ("05-6",),
+    {"lang": "string", "document": "string", "summary": "string"},
+    {"test": ("summaries/test.jsonl", "c4f2fa00fdd691c569c6b2e46a2ddce4c5d002f3a258e0cd3894a2f4b5ab360a")},
+    FullSource(note="bundled in both profiles (curriculum: bundled benchmark)")))
+register(DatasetSpec(
+    "generations", "restaurant records with two reference descriptions and two systems' outputs", ("05-7",),
+    {"data": "string", "references": "list[str]", "system_a": "string", "system_b": "string"},
+    {"test": ("generations/test.jsonl", "63883286bf95f16cabda361ad6113e099939ff6c6cb63cc4ae7a23ec3029fd54")},
+    FullSource(note="bundled in both profiles (curriculum: bundled benchmark)")))
+register(DatasetSpec(
+    "qa_contexts", "questions over short contexts, some unanswerable (answers = [])", ("05-8",),
+    {"id": "string", "context": "string", "question": "string", "answers": "list[str]"},
+    {"test": ("qa_contexts/test.jsonl", "d556d1e00ac9173752e64ba9f60106c3de5cb0eb398833ac08f66df86193e49d")},
+    FullSource(hub_id="rajpurkar/squad_v2", splits={"test": "validation"},
+               note="on the hub, answers is a dict {'text': [...], 'answer_start': [...]}: the lab reads "
+                    "answers['text']; not checked from this offline machine")))
+
+# Module 05 apps (written by tools/make_chat_data.py): trains the tiny Qwen2 chat stand-in
+register(DatasetSpec(
+    "chat", "short dialogues (turns alternate user, assistant) about the course topics, with Python code replies",
+    ("05-1", "05-2", "05-3"),
+    {"id": "int", "topic": "string", "turns": "list[str]", "text": "string"},
+    {"train": ("chat/train.jsonl", "ccafde9f3455ed4bc624c273a6b4e7d78bd0a1b96e4887d6c86b73862a0c36c1")},
+    FullSource(note="bundled in both profiles; only the tiny stand-in trains on it (the full profile uses the real "
+                    "instruct model)")))
 
 # ---------------------------------------------------------------------------------------------- files
 
@@ -177,7 +244,8 @@ def features(name: str):
 
     spec = get(name)
     types = {"string": datasets.Value("string"), "int": datasets.Value("int64"),
-             "list[int]": datasets.Sequence(datasets.Value("int64"))}
+             "list[int]": datasets.Sequence(datasets.Value("int64")),
+             "list[str]": datasets.Sequence(datasets.Value("string"))}
     feats = {}
     for column, kind in spec.columns.items():
         feats[column] = datasets.ClassLabel(names=list(spec.label_names)) if kind == "class" else types[kind]
@@ -208,6 +276,9 @@ def _load_full(spec: DatasetSpec, split: str, profile, limit):
     import datasets
 
     full = spec.full
+    if full.hub_id is None and full.url is None:       # bundled in both profiles
+        ds = datasets.Dataset.from_list(read_rows(spec.name, split), features=features(spec.name))
+        return ds.select(range(min(limit, len(ds)))) if limit else ds
     if full.hub_id is None:
         raise NotImplementedError(f"dataset {spec.name!r} comes from an archive in the full profile ({full.url}); "
                                   f"{full.note}")
