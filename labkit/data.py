@@ -66,8 +66,8 @@ register(DatasetSpec(
 register(DatasetSpec(
     "programming_questions", "programming questions labelled by language (4 classes)", ("01-3", "02-3", "03-1"),
     {"text": "string", "label": "class"},
-    {"train": ("programming_questions/train.jsonl", "PENDING"),
-     "test": ("programming_questions/test.jsonl", "PENDING")},
+    {"train": ("programming_questions/train.jsonl", "30a81c4b26a38c39f6cbc2b3e04a4758ba3572076ca697b9c57fde13e902d1bf"),
+     "test": ("programming_questions/test.jsonl", "6baf4c301518e7b189346830fd0af031f456286ce01fe7c0b9fb09cb7fcd349c")},
     FullSource(url="https://storage.googleapis.com/download.tensorflow.org/data/stack_overflow_16k.tar.gz",
                note="folder-per-class archive (train/ and test/ folders); read with "
                     "keras.utils.text_dataset_from_directory"),
@@ -91,6 +91,14 @@ register(DatasetSpec(
     {"test": ("passages/queries.jsonl", "0f96089ba34cb0b47b6aa88446dc213a78b6786f2d8c5ceadfa29be402f4547a")},
     FullSource(hub_id="sentence-transformers/natural-questions", config="pair", splits={"test": "train[:1000]"},
                rename={"query": "text"})))
+
+
+# Lab 01-2 (written by tools/make_sentences.py)
+register(DatasetSpec(
+    "sentences", "short sentences in English, Spanish and Turkish, plus lines of code", ("01-2",),
+    {"text": "string", "lang": "string"},
+    {"train": ("sentences/train.jsonl", "af1cfb0f2ee4ad9b46d2d94ecda442365c8aba175f1d3a4c7829f19b0393a8c5")},
+    FullSource(note="bundled in both profiles: the comparison needs the same texts everywhere")))
 
 
 # Module 04 (written by tools/make_module04_data.py)
@@ -159,6 +167,18 @@ register(DatasetSpec(
     {"train": ("chat/train.jsonl", "ccafde9f3455ed4bc624c273a6b4e7d78bd0a1b96e4887d6c86b73862a0c36c1")},
     FullSource(note="bundled in both profiles; only the tiny stand-in trains on it (the full profile uses the real "
                     "instruct model)")))
+
+# Use cases: classification (written by tools/make_nli_data.py): trains the facebook/bart-large-mnli stand-in
+register(DatasetSpec(
+    "nli", "premise / hypothesis pairs labelled contradiction / neutral / entailment (topics and sentiment)",
+    ("classification-bart-infer-vertex", "03-6"),
+    {"premise": "string", "hypothesis": "string", "label": "class", "topic": "string"},
+    {"train": ("nli/train.jsonl", "0937661827cf935cdaa65b8901ddb7c3092f9b52c05210a2b31c01b67405f8e1"),
+     "test": ("nli/test.jsonl", "64e7910355f0194e3329553719e36c4c8a3cc91868b6cc3fb8cbeb8805b1cbc2")},
+    FullSource(note="bundled in both profiles; only the tiny stand-in trains on it (the full profile serves the "
+                    "real bart-large-mnli, trained on MultiNLI, nyu-mll/multi_nli, whose label ids run "
+                    "entailment=0 .. contradiction=2, the reverse of this set: map labels by name)"),
+    label_names=("contradiction", "neutral", "entailment")))
 
 # ---------------------------------------------------------------------------------------------- files
 
