@@ -1,0 +1,294 @@
+"""Text helpers shared by the text-classification and Word2Vec labs.
+
+Standardisation (the same rule in Python and in TensorFlow), a folder-per-class dataset writer, and the
+skip-gram / negative-sampling generator that Keras 3 no longer ships::
+
+    >>> from labkit.text import standardize, skipgram_pairs
+    >>> standardize("Great movie!<br /><br />Loved it.")
+    'great movie loved it'
+    >>> pairs, labels = skipgram_pairs([1, 2, 3], vocabulary_size=10, window_size=1, seed=0)
+    >>> sorted(map(tuple, pairs[labels == 1].tolist()))
+    [(1, 2), (2, 1), (2, 3), (3, 2)]
+
+Imports of TensorFlow happen inside :func:`keras_standardize` only, so ``import labkit.text`` stays instant.
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+
+# A tag starts with "<" or "</" directly followed by a letter, so "a < b" or "x<3" is left alone.
+# The same pattern is valid in Python's re and in RE2 (tf.strings.regex_replace).
+HTML_TAG = r"</?[A-Za-z][^<>]*>"
+_HTML_TAG_RE = re.compile(HTML_TAG)
+_SPACES_RE = re.compile(r"\s+")
+
+
+def _is_punctuation_or_symbol(char: str) -> bool:
+    # Unicode categories P* (punctuation) and S* (symbols): the same set RE2's [\pP\pS] removes in TensorFlow.
+    return unicodedata.category(char)[0] in "PS"
+
+
+def standardize(text: str) -> str:
+    """Lower-case, replace HTML tags by spaces, drop punctuation and symbols, collapse whitespace.
+
+    Letters of every script are kept (``"Ñandú"`` becomes ``"ñandú"``, not ``"and"``).
+
+    >>> standardize("  It's <b>GREAT</b>,  really:  10/10! ")
+    'its great really 1010'
+    """
+    if not isinstance(text, str):
+        raise TypeError(f"standardize expects a str, got {type(text).__name__} ({text!r:.60})")
+    text = _HTML_TAG_RE.sub(" ", text.lower())
+    text = "".join(char for char in text if not _is_punctuation_or_symbol(char))
+    return _SPACES_RE.sub(" ", text).strip()
+
+
+def keras_standardize(tensor):
+    """:func:`standardize` written with ``tf.strings`` ops, for ``TextVectorization(standardize=...)``.
+
+    Gives the same strings as :func:`standardize` on ASCII text (a unit test checks it).
+
+    >>> layer = keras.layers.TextVectorization(standardize=keras_standardize)     # doctest: +SKIP
+    """
+    import tensorflow as tf
+
+    text = tf.strings.lower(tensor, encoding="utf-8")
+    text = tf.strings.regex_replace(text, HTML_TAG, " ")
+    text = tf.strings.regex_replace(text, r"[\pP\pS]", "")
+    text = tf.strings.regex_replace(text, r"[\s\x0b\x1c-\x1f\x85\p{Z}]+", " ")
+    return tf.strings.strip(text)
+
+
+# ---------------------------------------------------------------------------------------------- class folders
+
+def _row_text_label(row, index: int):
+    if isinstance(row, Mapping):
+        if "text" not in row or "label" not in row:
+            raise ValueError(f"row {index} needs the keys 'text' and 'label', got {sorted(row)}")
+        return row["text"], row["label"]
+    if isinstance(row, Sequence) and not isinstance(row, str) and len(row) == 2:
+        return row[0], row[1]
+    raise TypeError(f"row {index} must be a dict with 'text' and 'label' or a (text, label) pair, got {row!r:.80}")
+
+
+def write_class_folders(rows: Iterable, label_names: Sequence[str], root) -> Path:
+    """Write a folder-per-class text dataset: ``root/<label name>/<row index>.txt``; returns ``root``.
+
+    rows:        dicts with ``text`` and ``label`` (or ``(text, label)`` pairs); a label is an index into
+                 ``label_names`` or one of the names.
+    label_names: the class names, in label-index order; every class gets a folder, even an empty one, so
+                 ``keras.utils.text_dataset_from_directory`` sees the same classes in the same order.
+
+    >>> write_class_folders([("print(1)", 0)], ["python", "java"], tempfile.mkdtemp())     # doctest: +SKIP
+    """
+    label_names = list(label_names)
+    if not label_names or len(set(label_names)) != len(label_names):
+        raise ValueError(f"label_names must be distinct, non-empty names, got {label_names!r}")
+    for name in label_names:
+        if not isinstance(name, str) or not name or "/" in name or name in {".", ".."}:
+            raise ValueError(f"label name {name!r} cannot be a folder name; use plain names like 'python'")
+    root = Path(root)
+    if root.exists() and any(root.iterdir()):
+        raise ValueError(f"{root} is not empty; write class folders into a new or empty folder "
+                         "(e.g. tempfile.mkdtemp()) so old files cannot mix in")
+    rows = list(rows)
+    if not rows:
+        raise ValueError("rows is empty: there is nothing to write")
+    planned = []
+    for index, row in enumerate(rows):
+        text, label = _row_text_label(row, index)
+        if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
+            if not 0 <= label < len(label_names):
+                raise ValueError(f"row {index} has label {label}, outside 0..{len(label_names) - 1} "
+                                 f"(label names: {label_names})")
+            name = label_names[label]
+        elif isinstance(label, str) and label in label_names:
+            name = label
+        else:
+            raise ValueError(f"row {index} has unknown label {label!r}; use an index or one of {label_names}")
+        if not isinstance(text, str):
+            raise TypeError(f"row {index}: text must be a str, got {type(text).__name__}")
+        planned.append((name, index, text))
+    for name in label_names:
+        (root / name).mkdir(parents=True, exist_ok=True)
+    for name, index, text in planned:
+        (root / name / f"{index}.txt").write_text(text, encoding="utf-8")
+    return root
+
+
+# ---------------------------------------------------------------------------------------------- skip-grams
+
+_EULER_GAMMA = 0.5772156649
+
+
+def sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
+    """Probability of keeping a word of each frequency rank as a skip-gram target (index 0 = padding: 0).
+
+    Word2Vec discards very frequent words: a word with corpus frequency ``f`` is kept with probability
+    ``min(1, sqrt(sampling_factor / f))``. Word ids are frequency ranks (1 = most frequent), and ``f`` is
+    estimated from the rank with Zipf's law, ``f(r) ~ 1 / (r (ln r + gamma))``, so only the vocabulary size is
+    needed.
+
+    >>> sampling_table(5)[:3].round(4).tolist()
+    [0.0, 0.0032, 0.0055]
+    """
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
+        raise ValueError(f"size must be an int >= 2 (the vocabulary size, padding included), got {size!r}")
+    if not 0 < sampling_factor <= 1:
+        raise ValueError(f"sampling_factor must be in (0, 1], got {sampling_factor!r}")
+    rank = np.arange(1, size, dtype=np.float64)
+    # Zipf frequency with the harmonic-number correction terms, as in word2vec's analysis of ranked vocabularies.
+    inverse_frequency = rank * (np.log(rank) + _EULER_GAMMA) + 0.5 - 1.0 / (12.0 * rank)
+    keep = np.minimum(1.0, np.sqrt(sampling_factor * inverse_frequency))
+    return np.concatenate([[0.0], keep])
+
+
+def sample_negatives(exclude: Iterable[int], vocabulary_size: int, num_negatives: int, rng=None,
+                     probabilities=None) -> np.ndarray:
+    """Draw ``num_negatives`` word ids in ``1..vocabulary_size-1`` that are never in ``exclude``.
+
+    ``tf.random.log_uniform_candidate_sampler`` (used by many Word2Vec tutorials) can return the true context
+    as a "negative", teaching the model that a real pair is fake. This sampler draws from ``probabilities``
+    (uniform over ids 1.. when None, e.g. unigram^0.75 otherwise) with the excluded ids removed.
+
+    >>> sample_negatives({3}, 5, 4, rng=0).tolist()          # never 3, nor 0 (the padding id)
+    [2, 1, 1, 1]
+    """
+    if isinstance(num_negatives, bool) or not isinstance(num_negatives, (int, np.integer)) or num_negatives < 0:
+        raise ValueError(f"num_negatives must be an int >= 0, got {num_negatives!r}")
+    if isinstance(vocabulary_size, bool) or not isinstance(vocabulary_size, (int, np.integer)) or vocabulary_size < 2:
+        raise ValueError(f"vocabulary_size must be an int >= 2, got {vocabulary_size!r}")
+    rng = np.random.default_rng(rng)
+    if probabilities is None:
+        weights = np.ones(vocabulary_size, dtype=np.float64)
+    else:
+        weights = np.asarray(probabilities, dtype=np.float64).copy()
+        if weights.shape != (vocabulary_size,) or (weights < 0).any() or not np.isfinite(weights).all():
+            raise ValueError(f"probabilities must be {vocabulary_size} non-negative finite weights, "
+                             f"got shape {weights.shape}")
+    weights[0] = 0.0                                   # padding is never a word
+    excluded = [int(i) for i in exclude if 0 <= int(i) < vocabulary_size]
+    weights[excluded] = 0.0
+    total = weights.sum()
+    if num_negatives and total <= 0:
+        raise ValueError(f"no word id is left to sample: every id of 1..{vocabulary_size - 1} is excluded "
+                         "or has zero probability")
+    if num_negatives == 0:
+        return np.zeros(0, dtype=np.int64)
+    return rng.choice(vocabulary_size, size=num_negatives, p=weights / total).astype(np.int64)
+
+
+def _check_sequence(sequence, vocabulary_size: int) -> np.ndarray:
+    ids = np.asarray(sequence)
+    if ids.ndim != 1:
+        raise ValueError(f"sequence must be a 1-D list of word ids, got shape {ids.shape}")
+    if ids.size and not np.issubdtype(ids.dtype, np.integer):
+        raise TypeError(f"sequence must hold integer word ids, got dtype {ids.dtype}")
+    if ids.size and (ids.min() < 0 or ids.max() >= vocabulary_size):
+        bad = ids[(ids < 0) | (ids >= vocabulary_size)][0]
+        raise ValueError(f"word id {int(bad)} is outside 0..{vocabulary_size - 1} (vocabulary_size={vocabulary_size})")
+    return ids.astype(np.int64)
+
+
+def skipgram_pairs(sequence, vocabulary_size: int, window_size: int = 4, negative_samples: float = 1.0,
+                   sampling_table=None, seed=None, shuffle: bool = True):
+    """Skip-gram ``(target, context)`` pairs with labels: 1 for a real neighbour, 0 for a negative sample.
+
+    sequence:         word ids (0 = padding, skipped).
+    window_size:      a context is at most this many positions before or after the target.
+    negative_samples: negatives per positive pair (1.0 = as many negatives as positives).
+    sampling_table:   keep probability per word id for targets (see :func:`sampling_table`); None keeps all.
+
+    A negative pair never repeats one of the positive pairs of this sequence: its context is drawn from the
+    words that never appear within the window of that target. Returns ``(pairs, labels)``: an int64 array of
+    shape ``(n, 2)`` and an int64 array of shape ``(n,)``.
+
+    >>> pairs, labels = skipgram_pairs([1, 2, 3, 4], vocabulary_size=50, window_size=1, seed=0)
+    >>> int(labels.sum()), len(labels)
+    (6, 12)
+    """
+    if isinstance(vocabulary_size, bool) or not isinstance(vocabulary_size, (int, np.integer)) or vocabulary_size < 2:
+        raise ValueError(f"vocabulary_size must be an int >= 2, got {vocabulary_size!r}")
+    if isinstance(window_size, bool) or not isinstance(window_size, (int, np.integer)) or window_size < 1:
+        raise ValueError(f"window_size must be an int >= 1, got {window_size!r}")
+    if not np.isfinite(negative_samples) or negative_samples < 0:
+        raise ValueError(f"negative_samples must be a number >= 0, got {negative_samples!r}")
+    ids = _check_sequence(sequence, vocabulary_size)
+    if sampling_table is not None:
+        sampling_table = np.asarray(sampling_table, dtype=np.float64)
+        if sampling_table.shape[0] < vocabulary_size:
+            raise ValueError(f"sampling_table has {sampling_table.shape[0]} entries but vocabulary_size is "
+                             f"{vocabulary_size}; build it with sampling_table({vocabulary_size})")
+    rng = np.random.default_rng(seed)
+
+    positives: list[tuple[int, int]] = []
+    for i, target in enumerate(ids):
+        if target == 0:
+            continue
+        if sampling_table is not None and sampling_table[target] < rng.random():
+            continue
+        for j in range(max(0, i - window_size), min(len(ids), i + window_size + 1)):
+            if j != i and ids[j] != 0:
+                positives.append((int(target), int(ids[j])))
+
+    # Every context a target word has anywhere in this sequence: a negative must avoid all of them.
+    true_contexts: dict[int, set[int]] = {}
+    for i, target in enumerate(ids):
+        window = ids[max(0, i - window_size): i + window_size + 1]
+        true_contexts.setdefault(int(target), set()).update(int(w) for k, w in enumerate(window)
+                                                            if k != min(i, window_size))
+    negatives: list[tuple[int, int]] = []
+    n_negative = int(round(len(positives) * negative_samples))
+    for k in range(n_negative):
+        target = positives[k % len(positives)][0]
+        if len(true_contexts[target] - {0}) >= vocabulary_size - 1:
+            continue                                   # this word's window covers the whole vocabulary
+        context = sample_negatives(true_contexts[target], vocabulary_size, 1, rng)[0]
+        negatives.append((target, int(context)))
+
+    pairs = np.array(positives + negatives, dtype=np.int64).reshape(-1, 2)
+    labels = np.array([1] * len(positives) + [0] * len(negatives), dtype=np.int64)
+    if shuffle and len(labels):
+        order = rng.permutation(len(labels))
+        pairs, labels = pairs[order], labels[order]
+    return pairs, labels
+
+
+def skipgram_examples(sequences, vocabulary_size: int, window_size: int = 2, num_negatives: int = 4,
+                      sampling_table=None, seed=None):
+    """Word2Vec training examples: ``targets (n,)``, ``contexts (n, 1 + num_negatives)``, ``labels`` alike.
+
+    For each positive pair of each sequence, the context row is the true context followed by
+    ``num_negatives`` sampled words that are never a true context of that target in that sequence; the label
+    row is ``[1, 0, 0, ...]``. This is the layout a dot-product Word2Vec model trains on.
+
+    >>> t, c, y = skipgram_examples([[1, 2, 3]], vocabulary_size=20, window_size=1, num_negatives=2, seed=0)
+    >>> t.shape, c.shape, y[0].tolist()
+    ((4,), (4, 3), [1, 0, 0])
+    """
+    rng = np.random.default_rng(seed)
+    targets, contexts = [], []
+    for sequence in sequences:
+        pairs, _ = skipgram_pairs(sequence, vocabulary_size, window_size, negative_samples=0.0,
+                                  sampling_table=sampling_table, seed=rng, shuffle=False)
+        if not len(pairs):
+            continue
+        ids = _check_sequence(sequence, vocabulary_size)
+        neighbours: dict[int, set[int]] = {}
+        for i, word in enumerate(ids):
+            neighbours.setdefault(int(word), set()).update(
+                int(w) for w in ids[max(0, i - window_size): i + window_size + 1])
+        for target, context in pairs.tolist():
+            negatives = sample_negatives(neighbours[target], vocabulary_size, num_negatives, rng)
+            targets.append(target)
+            contexts.append([context, *negatives.tolist()])
+    targets_array = np.array(targets, dtype=np.int64)
+    contexts_array = np.array(contexts, dtype=np.int64).reshape(-1, 1 + num_negatives)
+    labels = np.zeros_like(contexts_array)
+    labels[:, 0] = 1
+    return targets_array, contexts_array, labels
