@@ -19,7 +19,8 @@ export KERAS_BACKEND ?= tensorflow
 export MPLBACKEND ?= Agg
 export PYTHONWARNINGS ?= ignore
 
-.PHONY: install run test lab test-unit test-notebooks hygiene clean-notebooks constraints doctor prepare clean
+.PHONY: install run test lab test-unit test-notebooks test-exercises student hygiene clean-notebooks constraints \
+        doctor prepare clean
 
 install: $(STAMP)
 
@@ -35,11 +36,19 @@ run: $(STAMP)
 
 test: $(STAMP)
 	$(VENV)/bin/labkit prepare
-	$(PY) -m pytest -n $(JOBS) --dist loadfile tests $(NOTEBOOK_DIRS) \
+	$(PY) -m pytest -n $(JOBS) --dist loadfile tests $(NOTEBOOK_DIRS) --ignore=tests/exercises \
 	    --nbval-lax --nbval-current-env --nbval-cell-timeout=600 -q
 
 test-unit: $(STAMP)
-	$(PY) -m pytest -n $(JOBS) --dist loadfile tests -q
+	$(PY) -m pytest -n $(JOBS) --dist loadfile tests --ignore=tests/exercises -q
+
+# The exercise round trip: student versions of every lab, autograded complete (all pass) and blank (all fail).
+test-exercises: $(STAMP)
+	$(VENV)/bin/labkit prepare
+	$(PY) -m pytest -n $(JOBS) tests/exercises -q
+
+student: $(STAMP)
+	$(VENV)/bin/labkit student
 
 test-notebooks: $(STAMP)
 	$(PY) -m pytest -n $(JOBS) --dist loadfile $(NOTEBOOK_DIRS) --nbval-lax --nbval-current-env \

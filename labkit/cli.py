@@ -122,6 +122,10 @@ def cmd_notebooks(args) -> int:
     from labkit import nbtools
 
     bad = 0
+    for lab_id in args.record:
+        lab = _labs.find(lab_id)
+        record_outputs(repo_root() / lab.path)
+        print(f"{lab.path}: executed; outputs of the {nbtools.CHECK_MARK} cells recorded")
     for lab, path in notebook_paths():
         if args.fix:
             nbtools.write(nbtools.clean(nbtools.read(path)), path)
@@ -131,6 +135,20 @@ def cmd_notebooks(args) -> int:
         bad += bool(problems)
     print(f"{len(notebook_paths()) - bad} notebooks follow the conventions, {bad} do not")
     return 1 if bad else 0
+
+
+def record_outputs(path: Path, timeout: int = 600) -> None:
+    """Execute a notebook (tiny profile) and keep the outputs of its NBVAL_CHECK_OUTPUT cells, which nbval then
+    compares on every run. Everything else is cleaned as usual."""
+    from nbclient import NotebookClient
+
+    from labkit import nbtools
+    from labkit.runner import _kernel_env
+
+    nb = nbtools.read(path)
+    NotebookClient(nb, timeout=timeout, kernel_name="python3",
+                   resources={"metadata": {"path": str(path.parent)}}).execute(env=_kernel_env("tiny"))
+    nbtools.write(nbtools.clean(nb), path)
 
 
 def readme_table() -> str:
@@ -186,6 +204,8 @@ def main(argv: list[str] | None = None) -> int:
     p.set_defaults(fn=cmd_prepare)
     p = sub.add_parser("notebooks", help="check notebook conventions")
     p.add_argument("--fix", action="store_true", help="clean outputs and metadata first")
+    p.add_argument("--record", nargs="*", default=[], metavar="LAB",
+                   help="execute these labs and store the outputs of their NBVAL_CHECK_OUTPUT cells")
     p.set_defaults(fn=cmd_notebooks)
     p = sub.add_parser("readme", help="check the README curriculum table")
     p.add_argument("--write", action="store_true")

@@ -121,6 +121,9 @@ def check(path, lab_id: str | None = None) -> list[str]:
         src = source(cell)
         if cell.cell_type == "code" and cell.get("outputs") and CHECK_MARK not in src:
             problems.append(f"cell {i} has outputs but is not marked {CHECK_MARK}")
+        if cell.cell_type == "code" and CHECK_MARK in src and not cell.get("outputs"):
+            problems.append(f"cell {i} is marked {CHECK_MARK} but has no recorded output, so nbval checks nothing: "
+                            f"run `labkit notebooks --record {lab.id}`")
         match = AUTHOR_PATHS.search(src)
         if match:
             problems.append(f"cell {i} contains an author's machine path ({match.group(0)!r})")

@@ -1,0 +1,57 @@
+"""Fast checks of the exercise markup in every lab (the full autograder round trip is tests/exercises/)."""
+import pytest
+import yaml
+
+from labkit import exercises, nbtools
+from labkit.env import repo_root
+from labkit.labs import present
+
+ROOT = repo_root()
+NOTEBOOK_LABS = present(kinds=("notebook",))
+
+
+@pytest.mark.parametrize("lab", NOTEBOOK_LABS, ids=lambda lab: lab.id)
+def test_every_lab_has_two_to_four_well_formed_exercises(lab):
+    nb = nbtools.read(ROOT / lab.path)
+    raws = [nbtools.source(c).strip() for c in nb.cells if c.cell_type == "raw"]
+    assert raws and raws[0].startswith(exercises.CONFIG_MARK), "the assignment config must be the first raw cell"
+    config = yaml.safe_load(raws[0].split("\n", 1)[1])
+    assert config.get("init_cell") is True, "students need otter's init cell for grader.check"
+    names = exercises.questions(ROOT / lab.path)
+    assert 2 <= len(names) <= 4, names
+    assert len(set(names)) == len(names)
+    # each question: raw BEGIN SOLUTION / END SOLUTION around code that carries the in-cell markers, then tests
+    state, solutions, tests = None, 0, 0
+    for cell in nb.cells:
+        text = nbtools.source(cell).strip()
+        if cell.cell_type == "raw":
+            head = text.split("\n", 1)[0]
+            if head == "# BEGIN QUESTION":
+                state, solutions, tests = "question", 0, 0
+            elif head == "# BEGIN SOLUTION":
+                state = "solution"
+            elif head == "# END SOLUTION":
+                state = "question"
+            elif head == "# BEGIN TESTS":
+                state = "tests"
+            elif head == "# END TESTS":
+                state = "question"
+            elif head == "# END QUESTION":
+                assert solutions >= 1 and tests >= 1, f"a question in {lab.id} lacks a solution or a test"
+                state = None
+        elif cell.cell_type == "code" and state == "solution":
+            assert "# BEGIN SOLUTION" in text and "# END SOLUTION" in text, \
+                f"{lab.id}: solution cell without in-cell markers:\n{text[:200]}"
+            solutions += 1
+        elif cell.cell_type == "code" and state == "tests":
+            assert "assert" in text or "raises" in text, f"{lab.id}: a test cell that asserts nothing:\n{text[:200]}"
+            tests += 1
+
+
+def test_student_version_hides_solutions_and_keeps_checks(tmp_path):
+    lab = present(kinds=("notebook",))[0]
+    student, bundle = exercises.assign(lab, tmp_path / "student", tmp_path / "autograder")
+    nb = nbtools.read(student)
+    text = "\n".join(nbtools.source(c) for c in nb.cells)
+    assert "# BEGIN SOLUTION" not in text and "grader.check(" in text and "otter.Notebook(" in text
+    assert set(exercises._bundle_questions(bundle)) == set(exercises.questions(ROOT / lab.path))
