@@ -76,7 +76,8 @@ register(DatasetSpec(
     "english_corpus", "English encyclopedic paragraphs", ("01-1", "01-6", "04-2", "04-3", "04-4"),
     {"title": "string", "text": "string"},
     {"train": ("english_corpus/train.jsonl", "bf7f8d5242bdb44ee1bfced4e58978404a2b8f48b5c23dfa3c555f951bd8954d"),
-     "validation": ("english_corpus/validation.jsonl", "9319c8da2e7f273f27d0118b2526d599169c242e6c1a23adcfc9e1afb68785a8")},
+     "validation": ("english_corpus/validation.jsonl",
+                    "9319c8da2e7f273f27d0118b2526d599169c242e6c1a23adcfc9e1afb68785a8")},
     FullSource(hub_id="Salesforce/wikitext", config="wikitext-103-raw-v1",
                splits={"train": "train", "validation": "validation"})))
 register(DatasetSpec(
@@ -173,12 +174,43 @@ register(DatasetSpec(
     "nli", "premise / hypothesis pairs labelled contradiction / neutral / entailment (topics and sentiment)",
     ("classification-bart-infer-vertex", "03-6"),
     {"premise": "string", "hypothesis": "string", "label": "class", "topic": "string"},
-    {"train": ("nli/train.jsonl", "0937661827cf935cdaa65b8901ddb7c3092f9b52c05210a2b31c01b67405f8e1"),
-     "test": ("nli/test.jsonl", "64e7910355f0194e3329553719e36c4c8a3cc91868b6cc3fb8cbeb8805b1cbc2")},
+    {"train": ("nli/train.jsonl", "f543e6f9431f35a33ebc58bdcc5b3b375da88daad80c82432f48beb590cf4d39"),
+     "test": ("nli/test.jsonl", "e98991294122b3707cc4d7bc57b37580f99af6c57a417ac35472a8d1af590c12")},
     FullSource(note="bundled in both profiles; only the tiny stand-in trains on it (the full profile serves the "
                     "real bart-large-mnli, trained on MultiNLI, nyu-mll/multi_nli, whose label ids run "
                     "entailment=0 .. contradiction=2, the reverse of this set: map labels by name)"),
     label_names=("contradiction", "neutral", "entailment")))
+
+# Use cases: summarization and translation (written by tools/make_news_data.py and tools/make_tr_en_data.py)
+register(DatasetSpec(
+    "news_highlights", "English news stories with two or three highlight lines (joined by newlines)",
+    ("summarization-bart",),
+    {"article": "string", "highlights": "string"},
+    {"train": ("news_highlights/train.jsonl", "9017c65cf328504936a41f083fada5c8af9af4575ac0967c65eaae2f900a3995"),
+     "test": ("news_highlights/test.jsonl", "bbcbe0e4ac8d0f90b249f123c543c4eab2db81d82899338ba30b8940467f7577")},
+    FullSource(hub_id="abisee/cnn_dailymail", config="3.0.0", splits={"train": "train", "test": "test"},
+               note="Parquet files on the hub (no loading script); columns article, highlights, id")))
+register(DatasetSpec(
+    "spanish_news", "Spanish news stories with a one-sentence summary", ("summarization-mt5-xlsum-spanish",),
+    {"title": "string", "text": "string", "summary": "string"},
+    {"train": ("spanish_news/train.jsonl", "a7a3f3aadb4f00eb306b7e5ed09ac89bdd24f09d62b4e6964c206dedaaae30b3"),
+     "test": ("spanish_news/test.jsonl", "39a0acfb24b01a8a321fce87f66471c55c7813f7dfd313e02860df8fe214fb09")},
+    FullSource(hub_id="csebuetnlp/xlsum", config="spanish", revision="refs/convert/parquet",
+               splits={"train": "train", "test": "test"},
+               note="the hub repo has a loading script; its Parquet conversion loads without it. Not checked from "
+                    "this offline machine.")))
+register(DatasetSpec(
+    "tr_en_pairs", "Turkish-English sentence pairs (the records of data/dataset_raw_tr_en.txt)",
+    ("translation-tr-en-infer", "translation-tr-en-finetuning-vertex", "translation-tr-en-mt5-finetuning",
+     "translation-tr-en-t5x"),
+    {"tr": "string", "en": "string"},
+    {"train": ("tr_en_pairs/train.jsonl", "031e20c6b82c1a669c923daaf8a469e09ca58b2d2ecd7928b4a1ea29988d2319"),
+     "test": ("tr_en_pairs/test.jsonl", "d4027555c12faf256b6d763a1c2a5571275fcc682e33c3571e6f8d94b8510f56")},
+    FullSource(hub_id="wmt/wmt16", config="tr-en", splits={"train": "train", "test": "test"},
+               note="rows are {'translation': {'tr': ..., 'en': ...}}: flatten with "
+                    "ds.map(lambda r: r['translation'], remove_columns=['translation'])")))
+#: The parallel file the translation use cases and T5X read; its records are tr_en_pairs (train, then test).
+TR_EN_RAW = ("dataset_raw_tr_en.txt", "e20b2aa59eae924caf8abefe6d67dfa0ac8d4c37fcba727b9090639d1b9f7cc7")
 
 # ---------------------------------------------------------------------------------------------- files
 

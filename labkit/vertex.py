@@ -181,7 +181,8 @@ def render_yaml(spec: JobSpec) -> str:
             return [camel(v) for v in obj]
         return obj
 
-    body = {"workerPoolSpecs": camel(worker_pool_specs(spec)), "baseOutputDirectory": {"outputUriPrefix": spec.output_dir}}
+    body = {"workerPoolSpecs": camel(worker_pool_specs(spec)),
+            "baseOutputDirectory": {"outputUriPrefix": spec.output_dir}}
     return yaml.safe_dump(body, sort_keys=False)
 
 

@@ -1,7 +1,6 @@
 import json
 
 from conftest import run_python
-
 from labkit import cli, runner
 
 

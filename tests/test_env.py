@@ -2,8 +2,8 @@ import os
 import time
 
 import pytest
-from conftest import run_python
 
+from conftest import run_python
 from labkit import env
 
 

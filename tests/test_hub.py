@@ -1,8 +1,8 @@
 import time
 
 import pytest
-from conftest import run_python
 
+from conftest import run_python
 from labkit import hub
 
 BERT = "google-bert/bert-base-cased"
