@@ -60,7 +60,8 @@ def register(spec: DatasetSpec) -> DatasetSpec:
 register(DatasetSpec(
     "movie_reviews", "movie reviews labelled negative / positive", ("01-4", "03-4", "03-5", "04-2", "04-3"),
     {"text": "string", "label": "class"},
-    {"train": ("movie_reviews/train.jsonl", "PENDING"), "test": ("movie_reviews/test.jsonl", "PENDING")},
+    {"train": ("movie_reviews/train.jsonl", "e2ab4a399b66afc7edb9e6d338a0ebf01b62bcfa2636243a456c0bd64ae439f3"),
+     "test": ("movie_reviews/test.jsonl", "738743fcb26075c636ea0549a7513c20d92f952061fdc8b72e859b38d40f26a8")},
     FullSource(hub_id="stanfordnlp/imdb", config="plain_text", splits={"train": "train", "test": "test"}),
     label_names=("neg", "pos")))
 register(DatasetSpec(
