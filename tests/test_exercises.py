@@ -44,7 +44,7 @@ def test_every_lab_has_two_to_four_well_formed_exercises(lab):
                 f"{lab.id}: solution cell without in-cell markers:\n{text[:200]}"
             solutions += 1
         elif cell.cell_type == "code" and state == "tests":
-            assert "assert" in text or "raises" in text, f"{lab.id}: a test cell that asserts nothing:\n{text[:200]}"
+            assert "assert" in text.lower() or "raises" in text, f"{lab.id}: a test cell that asserts nothing:\n{text[:200]}"
             tests += 1
 
 
