@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -60,8 +61,8 @@ def register(spec: DatasetSpec) -> DatasetSpec:
 register(DatasetSpec(
     "movie_reviews", "movie reviews labelled negative / positive", ("01-4", "03-4", "03-5", "04-2", "04-3"),
     {"text": "string", "label": "class"},
-    {"train": ("movie_reviews/train.jsonl", "e2ab4a399b66afc7edb9e6d338a0ebf01b62bcfa2636243a456c0bd64ae439f3"),
-     "test": ("movie_reviews/test.jsonl", "738743fcb26075c636ea0549a7513c20d92f952061fdc8b72e859b38d40f26a8")},
+    {"train": ("movie_reviews/train.jsonl", "a1598709ea15f5536723317a620981f89d8919bd29f25646b2357e56383515d2"),
+     "test": ("movie_reviews/test.jsonl", "64c216901e53a196793f8dc17ab143c5e28731c37eb449b4a78d99a3ccd8a25f")},
     FullSource(hub_id="stanfordnlp/imdb", config="plain_text", splits={"train": "train", "test": "test"}),
     label_names=("neg", "pos")))
 register(DatasetSpec(
@@ -175,8 +176,8 @@ register(DatasetSpec(
     "nli", "premise / hypothesis pairs labelled contradiction / neutral / entailment (topics and sentiment)",
     ("classification-bart-infer-vertex", "03-6"),
     {"premise": "string", "hypothesis": "string", "label": "class", "topic": "string"},
-    {"train": ("nli/train.jsonl", "f543e6f9431f35a33ebc58bdcc5b3b375da88daad80c82432f48beb590cf4d39"),
-     "test": ("nli/test.jsonl", "e98991294122b3707cc4d7bc57b37580f99af6c57a417ac35472a8d1af590c12")},
+    {"train": ("nli/train.jsonl", "60629a7ef3d1f50ea7cf0a677e8ec027b07baeb931b36d1faa11768c368fa0eb"),
+     "test": ("nli/test.jsonl", "a4f4a0b220d75f06ebb0ba340dca7fcaea1ad1b0480c56597e5e201e424f5277")},
     FullSource(note="bundled in both profiles; only the tiny stand-in trains on it (the full profile serves the "
                     "real bart-large-mnli, trained on MultiNLI, nyu-mll/multi_nli, whose label ids run "
                     "entailment=0 .. contradiction=2, the reverse of this set: map labels by name)"),
@@ -217,8 +218,6 @@ TR_EN_RAW = ("dataset_raw_tr_en.txt", "e20b2aa59eae924caf8abefe6d67dfa0ac8d4c37f
 
 def data_dir() -> Path:
     """The bundled data folder (``$LABKIT_DATA`` or ``data/`` beside labkit)."""
-    import os
-
     from labkit.env import repo_root
 
     return Path(os.environ.get("LABKIT_DATA") or repo_root() / "data")
@@ -259,6 +258,13 @@ def checksum(name: str, split: str) -> str:
 
 
 def sha256(file: Path | str) -> str:
+    """The sha256 hex digest of ``file``'s bytes.
+
+    >>> len(sha256(__file__))
+    64
+    """
+    if not isinstance(file, (str, os.PathLike)):      # an int would be read as an open file descriptor
+        raise TypeError(f"file must be a path (str or pathlib.Path), got {type(file).__name__} {file!r:.60}")
     digest = hashlib.sha256()
     with open(file, "rb") as handle:
         for block in iter(lambda: handle.read(1 << 20), b""):
@@ -335,14 +341,37 @@ def _load_full(spec: DatasetSpec, split: str, profile, limit):
     if full.hub_id is None:
         raise NotImplementedError(f"dataset {spec.name!r} comes from an archive in the full profile ({full.url}); "
                                   f"{full.note}")
-    if not profile.online:
-        raise OSError(f"dataset {spec.name!r} needs {full.hub_id} from the Hugging Face Hub, which is unreachable. "
-                      "Connect once (it is then cached) or use the tiny profile: LABKIT_PROFILE=tiny.")
     if split not in full.splits:
         raise ValueError(f"dataset {spec.name!r} has no split {split!r}; splits: {', '.join(full.splits)}")
-    ds = datasets.load_dataset(full.hub_id, full.config, split=full.splits[split], revision=full.revision)
+    if profile.online:
+        ds = datasets.load_dataset(full.hub_id, full.config, split=full.splits[split], revision=full.revision)
+    else:
+        ds = _from_cache_only(full, split)
+        if ds is None:
+            raise OSError(f"dataset {spec.name!r} needs {full.hub_id} from the Hugging Face Hub, which is "
+                          "unreachable, and it is not in your datasets cache. Connect once (it is then cached) or "
+                          "use the tiny profile: LABKIT_PROFILE=tiny.")
     if full.rename:
         ds = ds.rename_columns({k: v for k, v in full.rename.items() if k in ds.column_names})
     if limit:
         ds = ds.shuffle(seed=profile.seed).select(range(min(limit, len(ds))))
     return ds
+
+
+def _from_cache_only(full: FullSource, split: str):
+    """The hub dataset from the local datasets cache with every network call switched off, or None if absent.
+
+    Offline mode is forced for the call whatever the environment says, so this never waits on the network.
+    """
+    import datasets
+    import datasets.config
+    from huggingface_hub import constants
+
+    saved = (datasets.config.HF_HUB_OFFLINE, datasets.config.HF_DATASETS_OFFLINE, constants.HF_HUB_OFFLINE)
+    datasets.config.HF_HUB_OFFLINE = datasets.config.HF_DATASETS_OFFLINE = constants.HF_HUB_OFFLINE = True
+    try:
+        return datasets.load_dataset(full.hub_id, full.config, split=full.splits[split], revision=full.revision)
+    except (OSError, ValueError):           # ConnectionError / DatasetNotFoundError: not cached
+        return None
+    finally:
+        datasets.config.HF_HUB_OFFLINE, datasets.config.HF_DATASETS_OFFLINE, constants.HF_HUB_OFFLINE = saved
