@@ -1,0 +1,342 @@
+"""Training throughput of BERT-base masked-LM pre-training and mT5-small fine-tuning with ``Trainer``.
+
+Both models are built from their configs with random weights and fed synthetic tokens (throughput does not depend
+on the weights). Every run is one ``Trainer.train()`` of a few warm-up steps (not timed: compilation, kernel
+selection, first allocations) and then ``--steps`` timed steps, all in one process:
+
+- ``default``: ``TrainingArguments`` left at their defaults (fp32, batch 8): what a student gets;
+- ``full``: :func:`labkit.perf.full_training_settings` (bf16, large batch, fused AdamW, ``torch.compile``, the
+  masked-LM head on masked positions only);
+- ablations: ``full`` with one technique taken out (or the batch changed), to show that each one pays.
+
+Reported: samples/s, tokens/s (BERT: 128 per sample; mT5: inputs + targets), MFU against the device's bf16 peak
+(BERT: ``6 N`` x tokens/s, N = all parameters, and the real matrix FLOPs; mT5: the real matrix FLOPs of
+:func:`labkit.perf.seq2seq_matrix_flops_per_sample`), peak memory, and the first step's time (compilation).
+
+    python bench/train_throughput.py                      # both jobs, default + full + ablations, on the GPU
+    python bench/train_throughput.py --jobs bert --runs 'default;full'
+    torchrun --nproc_per_node 2 bench/train_throughput.py --jobs bert --runs full     # data parallel
+    python bench/train_throughput.py --tiny               # seconds on a CPU (the test suite runs this)
+"""
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from labkit import perf  # noqa: E402
+
+MASK_FRACTION = 0.15
+
+
+# ---------------------------------------------------------------------------------------------- models and data
+
+def bert_config(tiny: bool):
+    from transformers import BertConfig
+
+    if tiny:
+        return BertConfig(vocab_size=128, hidden_size=32, num_hidden_layers=2, num_attention_heads=2,
+                          intermediate_size=64, max_position_embeddings=64)
+    return BertConfig()                                           # BERT-base: 12 x 768, vocab 30,522
+
+
+def mt5_config(tiny: bool):
+    from transformers import MT5Config
+
+    common = dict(feed_forward_proj="gated-gelu", tie_word_embeddings=False, dropout_rate=0.1,
+                  decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
+    if tiny:
+        return MT5Config(vocab_size=256, d_model=32, d_kv=8, d_ff=64, num_layers=2, num_decoder_layers=2,
+                         num_heads=4, **common)
+    # google/mt5-small's config.
+    return MT5Config(vocab_size=250112, d_model=512, d_kv=64, d_ff=1024, num_layers=8, num_decoder_layers=8,
+                     num_heads=6, relative_attention_num_buckets=32, **common)
+
+
+def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_only: bool = False):
+    import torch
+    from transformers import BertForMaskedLM, MT5ForConditionalGeneration
+
+    if job == "bert":
+        config = bert_config(tiny)
+        config._attn_implementation = attn_implementation
+        model = BertForMaskedLM(config)
+        return (perf.masked_positions_mlm(model) if masked_only else model), config
+    config = mt5_config(tiny)
+    config._attn_implementation = attn_implementation
+    model = MT5ForConditionalGeneration(config)
+    # MT5Config ties the LM head to the shared embeddings even with tie_word_embeddings=False; mT5-small's
+    # checkpoint has its own LM head, so give it one.
+    if model.lm_head.weight.data_ptr() == model.shared.weight.data_ptr():
+        model.lm_head.weight = torch.nn.Parameter(model.shared.weight.detach().clone())
+    assert model.lm_head.weight.data_ptr() != model.shared.weight.data_ptr()
+    return model, config
+
+
+class SyntheticRows:
+    """A map-style dataset of ``n`` rows of precomputed tensors (a dict of equally long tensors)."""
+
+    def __init__(self, columns: dict):
+        self.columns = columns
+        self.n = len(next(iter(columns.values())))
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        return {k: v[i] for k, v in self.columns.items()}
+
+
+def bert_rows(n: int, seq_len: int, vocab: int, masked_only: bool, seed: int = 0):
+    """Synthetic MLM rows: a fixed number of masked positions per row (round(0.15 x seq_len) - 1)."""
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    ids = torch.randint(5, vocab, (n, seq_len), generator=g)
+    ids[:, 0], ids[:, -1] = 2, 3                                  # [CLS] ... [SEP]
+    count = max(1, round(MASK_FRACTION * seq_len) - 1)            # 18 of 126 real tokens at seq 128
+    positions = torch.argsort(torch.rand(n, seq_len - 2, generator=g), dim=1)[:, :count] + 1
+    positions, _ = positions.sort(dim=1)
+    targets = torch.gather(ids, 1, positions)
+    masked = ids.clone()
+    masked.scatter_(1, positions, 4)                              # [MASK] (80/10/10 does not change the cost)
+    columns = {"input_ids": masked, "attention_mask": torch.ones_like(ids)}
+    if masked_only:
+        columns.update(masked_positions=positions, masked_labels=targets)
+    else:
+        labels = torch.full_like(ids, -100)
+        labels.scatter_(1, positions, targets)
+        columns["labels"] = labels
+    return SyntheticRows(columns)
+
+
+def mt5_rows(n: int, source_len: int, target_len: int, vocab: int, seed: int = 0):
+    import torch
+
+    g = torch.Generator().manual_seed(seed)
+    inputs = torch.randint(2, vocab, (n, source_len), generator=g)
+    labels = torch.randint(2, vocab, (n, target_len), generator=g)
+    inputs[:, -1] = labels[:, -1] = 1                            # </s>
+    return SyntheticRows({"input_ids": inputs, "attention_mask": torch.ones_like(inputs), "labels": labels})
+
+
+def stack_collator(rows):
+    import torch
+
+    return {k: torch.stack([r[k] for r in rows]) for k in rows[0]}
+
+
+# ---------------------------------------------------------------------------------------------- one run
+
+def make_timer(warmup: int):
+    from transformers import TrainerCallback
+
+    class StepTimer(TrainerCallback):
+        """First-step time (from train begin, compilation included) and the time of the steps after warm-up."""
+
+        def __init__(self):
+            self.begin = self.first = self.start = self.end = None
+            self.start_step = self.end_step = 0
+
+        @staticmethod
+        def _sync():
+            import torch
+
+            if torch.cuda.is_available():
+                torch.cuda.synchronize()
+
+        def on_train_begin(self, args, state, control, **kw):
+            self._sync()
+            self.begin = time.perf_counter()
+
+        def on_step_end(self, args, state, control, **kw):
+            if state.global_step == 1:
+                self._sync()
+                self.first = time.perf_counter() - self.begin
+            if state.global_step == warmup:
+                self._sync()
+                self.start, self.start_step = time.perf_counter(), state.global_step
+
+        def on_train_end(self, args, state, control, **kw):
+            self._sync()
+            self.end, self.end_step = time.perf_counter(), state.global_step
+
+    return StepTimer()
+
+
+#: Each run: the settings it changes from ``default`` (None) or from ``full``.
+def run_specs(job: str, tiny: bool) -> dict[str, dict]:
+    full = perf.full_training_settings("cpu" if tiny else "cuda", "mlm" if job == "bert" else "seq2seq")
+    base = dict(full["training_arguments"])
+    spec = {"default": {"from": "default"},
+            "full": {"from": "full", "args": base, "masked_only": full["masked_positions_only"],
+                     "attn": full["model_kwargs"]["attn_implementation"], "padding_mask": full["padding_mask"]}}
+    if tiny:
+        spec["full - compile"] = {**spec["full"], "args": {**base, "torch_compile": False}}
+        return spec
+
+    def variant(**changes):
+        out = {**spec["full"], "args": {**base}}
+        for key, value in changes.items():
+            if key in ("masked_only", "attn", "padding_mask"):
+                out[key] = value
+            else:
+                out["args"][key] = value
+        return out
+
+    if job == "bert":
+        spec.update({
+            "full - compile": variant(torch_compile=False),
+            "full - masked-positions head": variant(masked_only=False),
+            "full - fused AdamW": variant(optim="adamw_torch"),
+            "full - bf16 (tf32 only)": variant(bf16=False),
+            "full batch 256": variant(per_device_train_batch_size=256),
+            "full + no padding mask": variant(padding_mask=False),
+        })
+    else:
+        spec.update({
+            "full - compile": variant(torch_compile=False),
+            "full - fused AdamW": variant(optim="adamw_torch"),
+            "full batch 64": variant(per_device_train_batch_size=64),
+        })
+    return spec
+
+
+def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: int, peak: float | None,
+            output_dir: str) -> dict:
+    import torch
+    from transformers import Trainer, TrainingArguments
+
+    cuda = torch.cuda.is_available() and not tiny
+    masked_only = spec.get("masked_only", False) and job == "bert"
+    model, config = build_model(job, tiny, spec.get("attn", "sdpa"), masked_only=masked_only)
+    args = dict(output_dir=output_dir, report_to="none", disable_tqdm=True, save_strategy="no",
+                max_steps=warmup + steps, logging_strategy="no", seed=0, use_cpu=not cuda)
+    if spec["from"] == "full":
+        args.update(spec["args"])
+        args["use_cpu"] = not cuda
+    if not cuda:
+        args.update(bf16=False, torch_compile=False, optim="adamw_torch", dataloader_num_workers=0,
+                    dataloader_persistent_workers=False, dataloader_pin_memory=False)
+        args.pop("tf32", None)
+    arguments = TrainingArguments(**args)
+    world = max(1, arguments.world_size)
+    batch = arguments.per_device_train_batch_size
+    rows = (warmup + steps) * batch * world
+    if job == "bert":
+        seq = 16 if tiny else 128
+        data = bert_rows(rows, seq, config.vocab_size, masked_only)
+        tokens_per_sample = seq
+        n_params = sum(p.numel() for p in model.parameters())
+        predicted = data.columns["masked_positions"].shape[1] if masked_only else seq
+        matrix = perf.mlm_matrix_flops_per_sample(config, seq, predicted)
+        six_n = perf.flops_per_token(n_params) * seq
+    else:
+        source, target = (32, 8) if tiny else (1024, 128)
+        data = mt5_rows(rows, source, target, config.vocab_size)
+        tokens_per_sample = source + target
+        n_params = sum(p.numel() for p in model.parameters())
+        matrix = perf.seq2seq_matrix_flops_per_sample(config, source, target)
+        six_n = None
+    if not spec.get("padding_mask", True):
+        data.columns.pop("attention_mask")          # unpadded rows: no mask, so SDPA may use flash / cuDNN
+    timer = make_timer(warmup)
+    if cuda:
+        torch.cuda.empty_cache()
+        torch.cuda.reset_peak_memory_stats()
+    trainer = Trainer(model=model, args=arguments, train_dataset=data, data_collator=stack_collator,
+                      callbacks=[timer])
+    trainer.train()
+    seconds = timer.end - timer.start
+    timed = timer.end_step - timer.start_step
+    samples_per_s = timed * batch * world / seconds
+    result = dict(job=job, run=name, batch=batch, world_size=world, timed_steps=timed, seconds=round(seconds, 3),
+                  samples_per_s=samples_per_s, tokens_per_s=samples_per_s * tokens_per_sample,
+                  first_step_s=timer.first, parameters=n_params,
+                  matrix_flops_per_sample=matrix,
+                  mfu_matrix=perf.mfu(samples_per_s * matrix / world, peak),
+                  mfu_6n=perf.mfu(samples_per_s * six_n / world, peak) if six_n else None,
+                  peak_memory_gib=torch.cuda.max_memory_allocated() / 2**30 if cuda else None,
+                  settings={k: v for k, v in args.items() if k not in ("output_dir",)},
+                  masked_positions_only=masked_only, padding_mask=spec.get("padding_mask", True))
+    del trainer, model, data
+    gc.collect()
+    if cuda:
+        torch.cuda.empty_cache()
+        torch._dynamo.reset()
+    return result
+
+
+def fmt(value, spec=",.0f"):
+    return "-" if value is None else format(value, spec)
+
+
+def main(argv=None) -> list[dict]:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tiny", action="store_true", help="tiny models on the CPU, a few steps (tests)")
+    parser.add_argument("--jobs", default="bert,mt5")
+    parser.add_argument("--runs", default="", help="run names separated by ';' (default: all); e.g. 'default;full'")
+    parser.add_argument("--steps", type=int, default=None, help="timed steps per run")
+    parser.add_argument("--warmup", type=int, default=None, help="untimed steps per run")
+    parser.add_argument("--json", default=None, help="append the results to this JSON-lines file")
+    parser.add_argument("--measure-peak", action="store_true", help="measure the bf16 matmul peak now")
+    options = parser.parse_args(argv)
+
+    if "WORLD_SIZE" not in os.environ and "CUDA_VISIBLE_DEVICES" not in os.environ and not options.tiny:
+        # Trainer wraps the model in DataParallel when one process sees several GPUs: measure one GPU, and use
+        # torchrun for data parallelism.
+        os.environ["CUDA_VISIBLE_DEVICES"] = "0"
+    import torch
+
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    rank = int(os.environ.get("RANK", "0"))
+    steps = options.steps or (3 if options.tiny else 40)
+    warmup = options.warmup or (1 if options.tiny else 5)
+    info = perf.device_info()
+    peak, source = (None, "tiny mode") if options.tiny else perf.peak_tflops(measure=options.measure_peak)
+    if rank == 0:
+        print(json.dumps({"device": info, "peak_tflops": peak, "peak_source": source}), flush=True)
+    wanted = [r.strip() for r in options.runs.split(";") if r.strip()]
+    results = []
+    with tempfile.TemporaryDirectory() as out:
+        for job in [j.strip() for j in options.jobs.split(",") if j.strip()]:
+            if job not in ("bert", "mt5"):
+                raise SystemExit(f"unknown job {job!r}: use bert and/or mt5")
+            for name, spec in run_specs(job, options.tiny).items():
+                if wanted and name not in wanted:
+                    continue
+                job_warmup = 1 if (name == "default" and not options.tiny) else warmup
+                try:
+                    result = run_one(job, name, spec, tiny=options.tiny, steps=steps, warmup=max(job_warmup, 1),
+                                     peak=peak, output_dir=out)
+                except torch.OutOfMemoryError as error:
+                    result = dict(job=job, run=name, error=f"out of memory: {str(error)[:120]}")
+                    gc.collect()
+                    torch.cuda.empty_cache()
+                result["device"], result["peak_tflops"] = info, peak
+                results.append(result)
+                if rank == 0:
+                    if "error" in result:
+                        print(f"{job:5s} {name:32s} {result['error']}", flush=True)
+                    else:
+                        print(f"{job:5s} {name:32s} batch {result['batch']:4d} x{result['world_size']}  "
+                              f"{fmt(result['samples_per_s'], ',.1f'):>9s} samples/s  "
+                              f"{fmt(result['tokens_per_s']):>10s} tokens/s  "
+                              f"MFU 6N {fmt(result['mfu_6n'], '.1%'):>6s} matrix {fmt(result['mfu_matrix'], '.1%'):>6s}"
+                              f"  peak mem {fmt(result['peak_memory_gib'], '.1f')} GiB  "
+                              f"first step {result['first_step_s']:.1f} s", flush=True)
+                    if options.json:
+                        with open(options.json, "a") as handle:
+                            handle.write(json.dumps(result, default=str) + "\n")
+    return results
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,394 @@
+"""GPU-side helpers shared by ``bench/`` and :mod:`labkit.training`: device, peak, FLOPs, SDPA backend, settings.
+
+- **Device and peak**: :func:`device_info` (name, capability, library versions), :func:`peak_tflops` (a table of
+  known dense bf16 peaks, or a measurement with :func:`measure_matmul_tflops` when ``measure=True``).
+- **Model FLOPs**: :func:`flops_per_token` (``6 N``), :func:`mlm_matrix_flops_per_sample` and
+  :func:`seq2seq_matrix_flops_per_sample` (the real matrix FLOPs, stated in their docstrings), :func:`mfu`.
+- **Attention**: :func:`fastest_sdpa_backend` times every SDPA backend once for a shape and caches the winner;
+  :func:`sdpa` runs ``scaled_dot_product_attention`` under it. On a CPU the MATH backend is used, untimed.
+- **Settings**: :func:`full_training_settings` returns what the GPU measurements in ``docs/benchmarks.md`` showed
+  fastest, as ``TrainingArguments`` fields, ``from_pretrained`` keyword arguments and a few flags.
+- **Masked positions only**: :func:`masked_positions_mlm` wraps a ``BertForMaskedLM`` so that the vocabulary
+  projection and the loss run only on the masked positions (a fixed number per sequence, so shapes stay static).
+
+Frameworks are imported inside the functions: ``import labkit.perf`` stays instant.
+"""
+from __future__ import annotations
+
+import os
+import time
+from typing import Any, Mapping
+
+#: Dense bf16 matmul peaks, TFLOP/s, by device-name substring (first match wins, so "GH200" precedes "H200"),
+#: with where each comes from. MFU divides achieved model FLOP/s by this number, so say which one was used.
+KNOWN_PEAKS: tuple[tuple[str, float, str], ...] = (
+    ("GH200", 989.0, "datasheet, dense"),
+    ("H200", 790.0, "measured: 8192^3 bf16 torch.matmul on an H200 (datasheet dense: 989)"),
+    ("H100 PCIe", 756.0, "datasheet, dense"),
+    ("H100", 989.0, "datasheet (SXM), dense"),
+    ("A100", 312.0, "datasheet, dense"),
+    ("L40S", 362.0, "datasheet, dense"),
+    ("L4", 121.0, "datasheet, dense"),
+    ("A10G", 70.0, "datasheet, dense"),
+    ("A10", 125.0, "datasheet, dense"),
+    ("RTX 4090", 165.0, "datasheet, dense, fp32 accumulate"),
+    ("V100", 125.0, "datasheet fp16 tensor cores (no bf16)"),
+    ("T4", 65.0, "datasheet fp16 tensor cores (no bf16)"),
+)
+
+
+def _torch():
+    import torch
+
+    return torch
+
+
+def device_info() -> dict[str, Any]:
+    """Name, compute capability, memory and the library versions of the device benchmarks run on.
+
+    >>> device_info()["device"] in {"cpu", "cuda"}
+    True
+    """
+    import platform
+
+    torch = _torch()
+    info: dict[str, Any] = {"python": platform.python_version(), "torch": torch.__version__}
+    try:
+        import transformers
+
+        info["transformers"] = transformers.__version__
+    except ImportError:                                          # pragma: no cover
+        info["transformers"] = None
+    if torch.cuda.is_available():
+        props = torch.cuda.get_device_properties(0)
+        info.update(device="cuda", name=props.name, capability=f"{props.major}.{props.minor}",
+                    memory_gib=round(props.total_memory / 2**30, 1), count=torch.cuda.device_count(),
+                    cuda=torch.version.cuda, cudnn=torch.backends.cudnn.version())
+    else:
+        info.update(device="cpu", name=platform.processor() or platform.machine(), count=os.cpu_count())
+    return info
+
+
+def measure_matmul_tflops(n: int = 8192, iters: int = 10, dtype=None) -> float:
+    """TFLOP/s of an ``n x n x n`` matrix product (bf16 on a GPU), mean of ``iters`` after 3 warm-ups.
+
+    >>> measure_matmul_tflops(64, iters=1) > 0
+    True
+    """
+    torch = _torch()
+    cuda = torch.cuda.is_available()
+    device = "cuda" if cuda else "cpu"
+    dtype = dtype or (torch.bfloat16 if cuda else torch.float32)
+    a = torch.randn(n, n, device=device, dtype=dtype)
+    b = torch.randn(n, n, device=device, dtype=dtype)
+    for _ in range(3):
+        a @ b
+    if cuda:
+        torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(iters):
+        a @ b
+    if cuda:
+        torch.cuda.synchronize()
+    return 2 * n**3 * iters / (time.perf_counter() - start) / 1e12
+
+
+def device_name() -> str:
+    """The name of the device training runs on: the CUDA device's name, ``"mps"``, or ``"cpu"``.
+
+    Does not import torch when no CUDA device is visible and torch is not loaded yet.
+
+    >>> isinstance(device_name(), str)
+    True
+    """
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is None:
+        from labkit.env import detect_accelerator
+
+        if detect_accelerator() != "cuda":
+            return "cpu"
+        torch = _torch()
+    if torch.cuda.is_available():
+        return torch.cuda.get_device_name(0)
+    if getattr(torch.backends, "mps", None) is not None and torch.backends.mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def peak_tflops(name: str | None = None, *, measure: bool = False) -> tuple[float | None, str]:
+    """(dense bf16 peak in TFLOP/s, its source) for a device; ``(None, why)`` when unknown (CPUs).
+
+    ``measure=True`` times a large bf16 matmul on the current GPU instead of reading the table.
+    ``$LABKIT_PEAK_TFLOPS`` overrides both.
+
+    >>> peak_tflops("NVIDIA H200")[0]
+    790.0
+    >>> peak_tflops("cpu")[0] is None
+    True
+    """
+    override = os.environ.get("LABKIT_PEAK_TFLOPS")
+    if override:
+        try:
+            return float(override), "LABKIT_PEAK_TFLOPS"
+        except ValueError:
+            raise ValueError(f"LABKIT_PEAK_TFLOPS={override!r} is not a number of TFLOP/s (e.g. 312)") from None
+    if measure:
+        torch = _torch()
+        if torch.cuda.is_available():
+            return measure_matmul_tflops(), f"measured now: 8192^3 bf16 matmul on {torch.cuda.get_device_name(0)}"
+    name = device_name() if name is None else name
+    for key, peak, source in KNOWN_PEAKS:
+        if key.lower() in name.lower():
+            return peak, source
+    return None, f"no known bf16 peak for {name!r} (set LABKIT_PEAK_TFLOPS to compute MFU)"
+
+
+# ---------------------------------------------------------------------------------------------- FLOPs
+
+def flops_per_token(parameters: int, training: bool = True) -> int:
+    """Model FLOPs per token: ``6 N`` for training (forward 2N + backward 4N), ``2 N`` for inference.
+
+    The standard estimate (Kaplan et al. 2020) for a dense transformer with N parameters; it ignores the
+    attention score FLOPs, which are small next to 6N at BERT's sequence lengths.
+
+    >>> flops_per_token(110_000_000)
+    660000000
+    """
+    if isinstance(parameters, bool) or not isinstance(parameters, int) or parameters <= 0:
+        raise ValueError(f"parameters must be a positive int, got {parameters!r}")
+    return (6 if training else 2) * parameters
+
+
+def _get(config, *names):
+    for name in names:
+        value = config.get(name) if isinstance(config, Mapping) else getattr(config, name, None)
+        if value is not None:
+            return value
+    raise ValueError(f"config has none of {names}")
+
+
+def mlm_matrix_flops_per_sample(config, seq_len: int, predicted: int | None = None) -> int:
+    """Training matrix FLOPs of one BERT masked-LM sample: ``3 x 2 x`` multiply-adds of the forward pass.
+
+    Per layer and token: Q, K, V, O projections ``4 d^2``, FFN ``2 d f``, scores and weighted sum ``2 s d``.
+    Head: transform ``d^2`` and vocabulary projection ``d V`` on ``predicted`` positions (all ``seq_len`` by
+    default; masked-positions-only heads predict ~15%). Embedding look-ups, norms and softmax are not counted.
+
+    >>> mlm_matrix_flops_per_sample({"hidden_size": 4, "intermediate_size": 8, "num_hidden_layers": 1,
+    ...                              "vocab_size": 10}, seq_len=2)
+    2400
+    """
+    d, f = _get(config, "hidden_size"), _get(config, "intermediate_size")
+    layers, vocab = _get(config, "num_hidden_layers"), _get(config, "vocab_size")
+    predicted = seq_len if predicted is None else predicted
+    macs = seq_len * layers * (4 * d * d + 2 * d * f + 2 * seq_len * d) + predicted * (d * d + d * vocab)
+    return 6 * macs
+
+
+def seq2seq_matrix_flops_per_sample(config, source_len: int, target_len: int) -> int:
+    """Training matrix FLOPs of one T5/mT5 sample: ``6 x`` the forward multiply-adds (forward 2, backward 4).
+
+    With ``d`` = d_model, ``i`` = heads x d_kv, ``f`` = d_ff, ``S``/``T`` = source/target lengths, ``V`` = vocab,
+    multiply-adds per forward pass:
+
+    - encoder, per layer and source token: ``4 d i`` (Q K V O) + ``2 S i`` (scores, weighted sum) + ``m d f``
+      (``m`` = 3 for gated-GELU FFNs as in mT5, 2 otherwise);
+    - decoder, per layer and target token: self-attention ``4 d i + 2 T i``, cross-attention ``2 d i`` (Q, O) +
+      ``2 S i``, FFN ``m d f``; plus per layer and *source* token ``2 d i`` (cross-attention K, V);
+    - LM head ``d V`` per target token.
+
+    6N would charge the 250k-row vocabulary matrices to every source token too; this charges the output
+    projection only to the target tokens that use it (the input embedding is a look-up, no FLOPs).
+
+    >>> seq2seq_matrix_flops_per_sample({"d_model": 2, "d_kv": 1, "num_heads": 2, "d_ff": 4, "num_layers": 1,
+    ...     "num_decoder_layers": 1, "vocab_size": 10, "feed_forward_proj": "relu"}, 2, 1)
+    1008
+    """
+    d, i = _get(config, "d_model"), _get(config, "d_kv") * _get(config, "num_heads")
+    f, vocab = _get(config, "d_ff"), _get(config, "vocab_size")
+    enc = _get(config, "num_layers")
+    dec = _get(config, "num_decoder_layers", "num_layers")
+    proj = config.get("feed_forward_proj", "relu") if isinstance(config, Mapping) else getattr(
+        config, "feed_forward_proj", "relu")
+    m = 3 if str(proj).startswith("gated") else 2
+    S, T = source_len, target_len
+    encoder = enc * S * (4 * d * i + 2 * S * i + m * d * f)
+    decoder = dec * (T * (4 * d * i + 2 * T * i + 2 * d * i + 2 * S * i + m * d * f) + S * 2 * d * i)
+    head = T * d * vocab
+    return 6 * (encoder + decoder + head)
+
+
+def mfu(flops_per_second: float, peak: float | None) -> float | None:
+    """Model FLOP utilisation: achieved model FLOP/s / peak FLOP/s (peak in TFLOP/s); None without a peak.
+
+    >>> round(mfu(395e12, 790.0), 2)
+    0.5
+    """
+    return None if not peak else flops_per_second / (peak * 1e12)
+
+
+# ---------------------------------------------------------------------------------------------- attention
+
+_BACKEND_NAMES = ("CUDNN_ATTENTION", "FLASH_ATTENTION", "EFFICIENT_ATTENTION", "MATH")
+_backend_cache: dict[tuple, Any] = {}
+
+
+def sdpa_backends() -> list:
+    """The ``SDPBackend`` members this PyTorch has, fastest-first by reputation (cuDNN, flash, efficient, math)."""
+    from torch.nn.attention import SDPBackend
+
+    return [getattr(SDPBackend, n) for n in _BACKEND_NAMES if hasattr(SDPBackend, n)]
+
+
+def _time_call(fn, iters: int = 5) -> float:
+    torch = _torch()
+    fn()
+    torch.cuda.synchronize()
+    start = time.perf_counter()
+    for _ in range(iters):
+        fn()
+    torch.cuda.synchronize()
+    return (time.perf_counter() - start) / iters
+
+
+def fastest_sdpa_backend(shape, *, dtype=None, device=None, is_causal: bool = False, backward: bool = False,
+                         kv_shape=None):
+    """The fastest ``SDPBackend`` for q of ``shape`` (batch, heads, length, depth); timed once, then cached.
+
+    On a CPU (or any non-CUDA device) returns ``SDPBackend.MATH`` without timing. Backends that refuse the shape
+    or dtype are skipped. ``backward=True`` times forward + backward (training).
+
+    >>> fastest_sdpa_backend((1, 2, 8, 4), device="cpu").name
+    'MATH'
+    """
+    torch = _torch()
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
+    if device.type != "cuda":
+        return SDPBackend.MATH
+    dtype = dtype or torch.bfloat16
+    kv_shape = tuple(kv_shape or shape)
+    key = (tuple(shape), kv_shape, str(dtype), device.index, is_causal, backward)
+    if key in _backend_cache:
+        return _backend_cache[key]
+    q = torch.randn(shape, device=device, dtype=dtype, requires_grad=backward)
+    k = torch.randn(kv_shape, device=device, dtype=dtype, requires_grad=backward)
+    v = torch.randn(kv_shape, device=device, dtype=dtype, requires_grad=backward)
+    grad = torch.randn(shape, device=device, dtype=dtype) if backward else None
+    timings = {}
+    for backend in sdpa_backends():
+        def step(backend=backend):
+            with sdpa_kernel(backend):
+                out = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=is_causal)
+            if backward:
+                out.backward(grad)
+        try:
+            timings[backend] = _time_call(step)
+        except (RuntimeError, torch.OutOfMemoryError):
+            continue
+    best = min(timings, key=timings.get) if timings else SDPBackend.MATH
+    _backend_cache[key] = best
+    return best
+
+
+def sdpa(q, k, v, attn_mask=None, *, is_causal: bool = False, backend=None):
+    """``scaled_dot_product_attention`` under the fastest backend for these tensors (see above).
+
+    >>> import torch
+    >>> sdpa(torch.ones(1, 1, 2, 4), torch.ones(1, 1, 2, 4), torch.ones(1, 1, 2, 4)).shape
+    torch.Size([1, 1, 2, 4])
+    """
+    torch = _torch()
+    from torch.nn.attention import sdpa_kernel
+
+    if backend is None:
+        if attn_mask is not None and q.is_cuda:
+            backend = None                       # masks rule out some backends: let PyTorch choose among the rest
+        else:
+            backend = fastest_sdpa_backend(tuple(q.shape), dtype=q.dtype, device=q.device, is_causal=is_causal,
+                                           backward=q.requires_grad, kv_shape=tuple(k.shape))
+    if backend is None:
+        return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=is_causal)
+    with sdpa_kernel(backend):
+        return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=attn_mask, is_causal=is_causal)
+
+
+# ---------------------------------------------------------------------------------------------- masked-LM head
+
+def masked_positions_mlm(model):
+    """Wrap a ``BertForMaskedLM`` so the MLM head and loss run on the masked positions only.
+
+    The wrapper's ``forward(input_ids, masked_positions, masked_labels, attention_mask=None, ...)`` takes the
+    positions as a ``(batch, P)`` index tensor and their labels ``(batch, P)`` (``-100`` = padding slot), and
+    returns ``{"loss", "logits"}`` with logits of shape ``(batch, P, vocab)``. With P fixed (BERT's
+    ``max_predictions_per_seq``) shapes are static, so ``torch.compile`` compiles once. The vocabulary
+    projection, the largest matrix of BERT-base, then runs on P = 20 positions instead of 128.
+    """
+    torch = _torch()
+    from torch import nn
+
+    class MaskedPositionsMLM(nn.Module):
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+            self.config = inner.config
+
+        def forward(self, input_ids, masked_positions, masked_labels, attention_mask=None, token_type_ids=None,
+                    **kwargs):
+            hidden = self.inner.bert(input_ids=input_ids, attention_mask=attention_mask,
+                                     token_type_ids=token_type_ids).last_hidden_state
+            index = masked_positions.unsqueeze(-1).expand(-1, -1, hidden.shape[-1])
+            logits = self.inner.cls(torch.gather(hidden, 1, index))
+            loss = nn.functional.cross_entropy(logits.flatten(0, 1).float(), masked_labels.flatten(),
+                                               ignore_index=-100)
+            return {"loss": loss, "logits": logits}
+
+    return MaskedPositionsMLM(model)
+
+
+# ---------------------------------------------------------------------------------------------- settings
+
+#: What the H200 measurements chose (docs/benchmarks.md, "GPU training throughput"); per job.
+_MEASURED = {
+    "mlm": dict(batch_size=512, torch_compile=True, masked_positions_only=True, attn_implementation="sdpa",
+                padding_mask=True),
+    "seq2seq": dict(batch_size=128, torch_compile=True, attn_implementation="sdpa", padding_mask=True),
+}
+
+
+def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
+    """The settings the GPU measurements showed fastest, for ``job`` ``"mlm"`` (BERT) or ``"seq2seq"`` (mT5).
+
+    Returns ``{"training_arguments": {...}, "model_kwargs": {...}, "masked_positions_only": bool,
+    "source": str}``: the first two can be passed to ``TrainingArguments(**...)`` and ``from_pretrained(**...)``.
+    On a CPU (``device="cpu"``), compile and bf16 are off and the batch is small.
+
+    >>> full_training_settings("cpu")["training_arguments"]["bf16"]
+    False
+    """
+    if job not in _MEASURED:
+        raise ValueError(f"job must be one of {sorted(_MEASURED)}, got {job!r}")
+    torch = _torch()
+    if device is None:
+        device = "cuda" if torch.cuda.is_available() else "cpu"
+    cuda = str(device).startswith("cuda")
+    measured = _MEASURED[job]
+    bf16 = bool(cuda and torch.cuda.is_available() and torch.cuda.is_bf16_supported())
+    args: dict[str, Any] = dict(
+        per_device_train_batch_size=measured["batch_size"] if cuda else 8,
+        bf16=bf16, tf32=bool(cuda and bf16),
+        optim="adamw_torch_fused" if cuda else "adamw_torch",
+        torch_compile=bool(cuda and measured["torch_compile"]),
+        dataloader_pin_memory=cuda, dataloader_num_workers=2 if cuda else 0,
+        dataloader_persistent_workers=cuda, use_cpu=not cuda,
+    )
+    if not cuda:
+        args.pop("tf32")
+    return {"training_arguments": args,
+            "model_kwargs": {"attn_implementation": measured["attn_implementation"]},
+            "masked_positions_only": bool(measured.get("masked_positions_only", False)),
+            "padding_mask": measured["padding_mask"],
+            "source": "docs/benchmarks.md (GPU training throughput, H200)" if cuda else "CPU defaults"}
