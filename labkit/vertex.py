@@ -255,6 +255,31 @@ def vertex_environment(workdir: Path, spec: JobSpec | None = None, project: str 
     return env
 
 
+def gcs_fuse_path(uri: str) -> str:
+    """``gs://bucket/path`` as the Cloud Storage FUSE path Vertex mounts in every job (``/gcs/bucket/path``).
+
+    Trainers write with ordinary file APIs (``save_pretrained``, ``model.save``); other paths are returned as is.
+
+    >>> gcs_fuse_path("gs://my-bucket/jobs/model/")
+    '/gcs/my-bucket/jobs/model/'
+    """
+    if not isinstance(uri, str) or not uri:
+        raise ValueError(f"expected a folder path or gs:// URI, got {uri!r}")
+    return "/gcs/" + uri[len("gs://"):] if uri.startswith("gs://") else uri
+
+
+def job_dir(variable: str = "AIP_MODEL_DIR", default: str | os.PathLike = "build/model") -> Path:
+    """The folder a trainer writes to: ``$AIP_MODEL_DIR`` (or another ``AIP_*_DIR``) as Vertex sets it, mapped
+    through :func:`gcs_fuse_path`; ``default`` when the variable is unset (a plain local run). Created if needed.
+
+    >>> job_dir("AIP_MODEL_DIR", "build/model")          # doctest: +SKIP
+    PosixPath('build/model')
+    """
+    folder = Path(gcs_fuse_path(os.environ.get(variable) or str(default)))
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
 def local_run(command: list[str], workdir: Path, spec: JobSpec | None = None, cwd: Path | None = None,
               timeout: int | None = None) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
     """Run ``command`` here with the Vertex environment (what ``gcloud ai custom-jobs local-run`` does, without

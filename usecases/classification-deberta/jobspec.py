@@ -1,0 +1,56 @@
+"""Vertex AI job specs for the DeBERTa-v3-large fine-tuning script: GPU and TPU variants.
+
+    python jobspec.py                      # validate and print every variant (YAML + gcloud command)
+    python jobspec.py --submit a100        # dry run; add --no-dry-run --project ... --bucket gs://... to submit
+
+DeBERTa-v3-large (435M parameters) with AdamW needs about 7 GB for weights, gradients and optimizer state plus
+activations: one A100 40 GB at batch 8 x 256 tokens in bf16, or an L4 (24 GB) at batch 4.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from labkit.vertex import BUCKET_PLACEHOLDER, PROJECT_PLACEHOLDER, JobSpec, render_gcloud, render_yaml, submit
+
+IMAGE = f"us-central1-docker.pkg.dev/{PROJECT_PLACEHOLDER}/labs/deberta-classification:latest"
+OUTPUT = f"{BUCKET_PLACEHOLDER}/deberta"
+COMMAND = ["python", "train.py"]
+FLAGS = ["--model_name_or_path", "microsoft/deberta-v3-large", "--dataset_name", "movie_reviews",
+         "--max_seq_length", "256", "--learning_rate", "0.000006", "--warmup_steps", "50", "--num_train_epochs", "2",
+         "--eval_strategy", "steps", "--eval_steps", "500", "--output_dir", "/gcs/[your-bucket]/deberta/run",
+         "--logging_dir", "/gcs/[your-bucket]/deberta/logs", "--report_to", "tensorboard", "--bf16"]
+FULL = {"LABKIT_PROFILE": "full"}
+
+A100 = JobSpec("deberta-v3-large-a100", machine_type="a2-highgpu-1g", accelerator_type="NVIDIA_TESLA_A100",
+               accelerator_count=1, container_image=IMAGE, command=COMMAND,
+               args=[*FLAGS, "--per_device_train_batch_size", "8"], env=FULL, output_dir=OUTPUT)
+L4 = JobSpec("deberta-v3-large-l4", machine_type="g2-standard-12", accelerator_type="NVIDIA_L4", accelerator_count=1,
+             container_image=IMAGE, command=COMMAND, args=[*FLAGS, "--per_device_train_batch_size", "4"], env=FULL,
+             output_dir=OUTPUT)
+#: TPU v5e, 8 chips on one host: PyTorch/XLA image (Dockerfile with the XLA base, see README.md).
+TPU = JobSpec("deberta-v3-large-v5e", machine_type="ct5lp-hightpu-8t", tpu_topology="2x4",
+              container_image=f"us-central1-docker.pkg.dev/{PROJECT_PLACEHOLDER}/labs/deberta-classification-xla:latest",
+              command=COMMAND, args=[*FLAGS, "--per_device_train_batch_size", "8"],
+              env={**FULL, "PJRT_DEVICE": "TPU"}, output_dir=OUTPUT)
+
+VARIANTS = {"a100": A100, "l4": L4, "tpu": TPU}
+
+
+def main(argv=None) -> int:
+    p = argparse.ArgumentParser(description="render or submit this use case's Vertex AI jobs")
+    p.add_argument("--submit", choices=sorted(VARIANTS))
+    p.add_argument("--no-dry-run", action="store_true")
+    p.add_argument("--project")
+    p.add_argument("--bucket")
+    args = p.parse_args(argv)
+    if args.submit:
+        submit(VARIANTS[args.submit], args.project, args.bucket, dry_run=not args.no_dry_run)
+        return 0
+    for name, spec in VARIANTS.items():
+        print(f"# --- {name}\n{render_yaml(spec)}{render_gcloud(spec, config_path=f'{name}.yaml')}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
