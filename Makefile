@@ -18,6 +18,11 @@ export HF_DATASETS_DISABLE_PROGRESS_BARS ?= 1
 export KERAS_BACKEND ?= tensorflow
 export MPLBACKEND ?= Agg
 export PYTHONWARNINGS ?= ignore
+# Tiny models gain nothing from several threads, and JOBS parallel workers on a 2-core machine each running a
+# multi-threaded OpenMP pool were measured 8-15x slower (oversubscription). Full-profile runs keep the default.
+ifeq ($(LABKIT_PROFILE),tiny)
+export OMP_NUM_THREADS ?= 1
+endif
 
 .PHONY: install run test lab test-unit test-notebooks test-exercises student hygiene clean-notebooks constraints \
         doctor prepare clean

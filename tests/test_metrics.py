@@ -327,18 +327,18 @@ def test_perplexity_bad_input(tiny_lms):
 def test_evaluate_loads_local_modules_offline(tmp_path):
     from conftest import run_python
 
-    proc = run_python(f"""
+    proc = run_python("""
         import json, labkit.metrics as m
         import evaluate
         rouge = evaluate.load(m.module_path("rouge"))
         bleu = m.load("bleu")
         squad = m.load("squad_v2")
-        print(json.dumps({{
+        print(json.dumps({
             "rouge": rouge.compute(predictions=["la canción"], references=["la cancion"], lang="es"),
             "bleu": bleu.compute(predictions=["the cat sat on the mat"], references=[["the cat sat on the mat"]]),
             "squad": squad.compute(predictions=["The Nile", ""], references=[["Nile"], []]),
             "f1": m.load("f1").compute(predictions=[0, 1, 1], references=[0, 1, 0], average="macro"),
-        }}))
+        }))
     """, env={"HF_HUB_OFFLINE": "1", "HF_DATASETS_OFFLINE": "1", "HF_HOME": str(tmp_path / "hf")}, timeout=240)
     assert proc.returncode == 0, proc.stderr[-2000:]
     import json
