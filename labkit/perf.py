@@ -10,6 +10,9 @@
   fastest, as ``TrainingArguments`` fields, ``from_pretrained`` keyword arguments and a few flags.
 - **Masked positions only**: :func:`masked_positions_mlm` wraps a ``BertForMaskedLM`` so that the vocabulary
   projection and the loss run only on the masked positions (a fixed number per sequence, so shapes stay static).
+- **Chunked LM loss**: :func:`chunked_lm_loss` is the cross-entropy of ``hidden @ lm_head_weight.T`` computed a
+  chunk of rows at a time, so the ``(rows x vocab)`` logits (16 GB in fp32 for mT5's 250k vocabulary at batch 128 x
+  128 targets) never exist at once; :func:`chunked_lm_loss_seq2seq` makes a T5/mT5 model train with it.
 
 Frameworks are imported inside the functions: ``import labkit.perf`` stays instant.
 """
@@ -349,13 +352,227 @@ def masked_positions_mlm(model):
     return MaskedPositionsMLM(model)
 
 
+# ---------------------------------------------------------------------------------------------- chunked LM loss
+
+def _check_lm_loss_args(hidden, lm_head_weight, labels, chunk) -> None:
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk <= 0:
+        raise ValueError(f"chunk must be a positive int (rows per chunk), got {chunk!r}")
+    if hidden.dim() < 2:
+        raise ValueError(f"hidden must be (..., d_model), got shape {tuple(hidden.shape)}")
+    if lm_head_weight.dim() != 2 or lm_head_weight.shape[1] != hidden.shape[-1]:
+        raise ValueError(f"lm_head_weight must be (vocab, {hidden.shape[-1]}) to match hidden's last dimension, "
+                         f"got shape {tuple(lm_head_weight.shape)}")
+    if tuple(labels.shape) != tuple(hidden.shape[:-1]):
+        raise ValueError(f"labels must have hidden's shape without its last dimension, {tuple(hidden.shape[:-1])}, "
+                         f"got {tuple(labels.shape)}")
+
+
+def _chunk_logits(h, weight):
+    """The chunk's logits in the matmul's dtype (bf16 under autocast), then fp32 for the softmax."""
+    torch = _torch()
+    return torch.nn.functional.linear(h, weight).float()
+
+
+def _chunked_lm_loss_no_grad(hidden, weight, labels, chunk, ignore_index, denominator):
+    torch = _torch()
+    total = hidden.new_zeros((), dtype=torch.float32)
+    for start in range(0, hidden.shape[0], chunk):
+        logits = _chunk_logits(hidden[start:start + chunk], weight)
+        y = labels[start:start + chunk]
+        valid = y != ignore_index
+        target = logits.gather(1, torch.where(valid, y, 0).unsqueeze(1)).squeeze(1)
+        total = total + ((torch.logsumexp(logits, dim=-1) - target) * valid).sum()
+    return total / denominator
+
+
+def _lm_loss_function():
+    """The autograd Function, built on first use so that ``import labkit.perf`` does not import torch."""
+    global _LM_LOSS_FN
+    if _LM_LOSS_FN is not None:
+        return _LM_LOSS_FN
+    torch = _torch()
+
+    class ChunkedLMLoss(torch.autograd.Function):
+        """Loss and both gradients in one pass over the chunks (no recomputation, no stored logits).
+
+        The forward computes, per chunk, the logits, their log-sum-exp, the loss, and at once the gradient of the
+        loss with respect to the logits, ``(softmax - one_hot) / denominator``, which it turns into the chunk's
+        gradient for ``hidden`` (``g @ W``) and adds into the gradient for ``W`` (``g^T @ h``). Only those two
+        gradients are kept for the backward, which scales them by the incoming gradient. The matrix FLOPs are
+        those of the plain head (forward 2, backward 4 per multiply-add), with a ``(chunk x vocab)`` transient.
+        """
+
+        @staticmethod
+        def forward(ctx, hidden, weight, labels, chunk, ignore_index, denominator):
+            total = hidden.new_zeros((), dtype=torch.float32)
+            grad_hidden = torch.empty_like(hidden)
+            grad_weight = torch.zeros(weight.shape, dtype=torch.float32, device=weight.device)
+            for start in range(0, hidden.shape[0], chunk):
+                h = hidden[start:start + chunk]
+                y = labels[start:start + chunk]
+                logits16 = torch.nn.functional.linear(h, weight)       # bf16 under autocast
+                logits = logits16.float()
+                valid = y != ignore_index
+                safe = torch.where(valid, y, 0).unsqueeze(1)
+                lse = torch.logsumexp(logits, dim=-1)
+                target = logits.gather(1, safe).squeeze(1)
+                total = total + ((lse - target) * valid).sum()
+                grad = torch.exp(logits - lse.unsqueeze(1))              # softmax
+                grad = grad.scatter_add(1, safe, torch.full_like(target, -1.0).unsqueeze(1))
+                grad = (grad * (valid.float() / denominator).unsqueeze(1)).to(logits16.dtype)
+                grad_hidden[start:start + chunk] = grad @ weight.to(grad.dtype)
+                grad_weight += grad.t() @ h.to(grad.dtype)
+            ctx.save_for_backward(grad_hidden, grad_weight)
+            ctx.weight_dtype = weight.dtype
+            return total / denominator
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            grad_hidden, grad_weight = ctx.saved_tensors
+            return (grad_hidden * grad_output.to(grad_hidden.dtype),
+                    (grad_weight * grad_output).to(ctx.weight_dtype), None, None, None, None)
+
+    _LM_LOSS_FN = ChunkedLMLoss
+    return ChunkedLMLoss
+
+
+_LM_LOSS_FN = None
+
+
+def chunked_lm_loss(hidden, lm_head_weight, labels, chunk: int = 4096, *, ignore_index: int = -100,
+                    num_items=None):
+    """Cross-entropy of ``hidden @ lm_head_weight.T`` against ``labels``, ``chunk`` rows at a time.
+
+    ``hidden`` is ``(..., d)`` (e.g. the decoder output, ``batch x target_len x d``), ``lm_head_weight`` is
+    ``(vocab, d)`` and ``labels`` has ``hidden``'s shape without ``d``; ``ignore_index`` labels do not count.
+    Returns the mean over the counted labels, as ``nn.CrossEntropyLoss`` does, or the sum divided by ``num_items``
+    when given (what ``Trainer`` passes as ``num_items_in_batch``).
+
+    Only a ``(chunk x vocab)`` block of logits exists at any time: the matmul runs in the ambient dtype (bf16
+    under autocast), the log-softmax in fp32. With gradients enabled, the loss's gradients for ``hidden`` and
+    ``lm_head_weight`` are computed chunk by chunk during the forward (``(softmax - one_hot) @ W`` and its
+    transpose product) and kept for the backward, so the logits are neither stored nor recomputed. Memory: the
+    ``(chunk x vocab)`` transient (fp32: 4 GB at 4096 x 250,112) and a fp32 gradient of ``lm_head_weight``,
+    instead of the full logits and their gradient. Under ``torch.compile``, call it once outside the compiled code
+    first (:func:`chunked_lm_loss_seq2seq` does): its first call defines the autograd Function, a graph break.
+
+    >>> import torch
+    >>> h, w = torch.randn(2, 3, 4, requires_grad=True), torch.randn(10, 4, requires_grad=True)
+    >>> y = torch.tensor([[1, 2, -100], [3, 4, 5]])
+    >>> loss = chunked_lm_loss(h, w, y, chunk=4)
+    >>> plain = torch.nn.functional.cross_entropy((h @ w.T).flatten(0, 1), y.flatten())
+    >>> torch.allclose(loss, plain)
+    True
+    >>> loss.backward(); h.grad.shape, w.grad.shape
+    (torch.Size([2, 3, 4]), torch.Size([10, 4]))
+    """
+    torch = _torch()
+    _check_lm_loss_args(hidden, lm_head_weight, labels, chunk)
+    d = hidden.shape[-1]
+    flat_hidden = hidden.reshape(-1, d)
+    flat_labels = labels.reshape(-1).to(flat_hidden.device)
+    if num_items is None:
+        denominator = (flat_labels != ignore_index).sum().float()
+    else:
+        denominator = torch.as_tensor(num_items, device=flat_hidden.device).float()
+    if torch.is_grad_enabled() and (hidden.requires_grad or lm_head_weight.requires_grad):
+        loss = _lm_loss_function().apply(flat_hidden, lm_head_weight, flat_labels, chunk, ignore_index,
+                                         denominator)
+    else:
+        loss = _chunked_lm_loss_no_grad(flat_hidden, lm_head_weight, flat_labels, chunk, ignore_index,
+                                        denominator)
+    return loss
+
+
+def _decoder_output_scale(model) -> float | None:
+    """The factor T5-family models apply to the decoder output before ``lm_head``, or None (read from their code).
+
+    transformers 5: T5 scales by ``d_model ** -0.5`` when ``config.scale_decoder_outputs``; mT5 never does; older
+    versions (and UMT5) scale when ``config.tie_word_embeddings``.
+    """
+    import inspect
+
+    try:
+        source = inspect.getsource(type(model).forward).replace(" ", "")
+    except (OSError, TypeError):                                 # pragma: no cover
+        source = ""
+    if "model_dim**-0.5" not in source:
+        return None
+    flag = "scale_decoder_outputs" if "scale_decoder_outputs" in source else "tie_word_embeddings"
+    return model.model_dim ** -0.5 if getattr(model.config, flag, False) else None
+
+
+def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
+    """Wrap a ``T5ForConditionalGeneration`` / ``MT5ForConditionalGeneration`` to train with :func:`chunked_lm_loss`.
+
+    The wrapper's ``forward(input_ids, attention_mask=None, labels=None, decoder_input_ids=None,
+    decoder_attention_mask=None, num_items_in_batch=None)`` runs the model's encoder and decoder exactly as its own
+    forward does (decoder inputs = labels shifted right, the decoder output scaled before ``lm_head`` where the
+    model does so), then returns ``{"loss"}`` from the chunked loss over ``lm_head``: the full
+    ``(batch x target_len x vocab)`` logits are never built. Without ``labels`` it returns ``{"logits"}`` (full).
+    ``Trainer`` can train it as it is (it passes ``num_items_in_batch``).
+
+    >>> import torch, transformers
+    >>> config = transformers.MT5Config(vocab_size=40, d_model=8, d_kv=4, d_ff=16, num_layers=1, num_heads=2,
+    ...                                 dropout_rate=0.0, decoder_start_token_id=0)
+    >>> model = transformers.MT5ForConditionalGeneration(config)
+    >>> ids, labels = torch.randint(2, 40, (2, 6)), torch.randint(2, 40, (2, 3))
+    >>> out = chunked_lm_loss_seq2seq(model, chunk=4)(input_ids=ids, labels=labels)
+    >>> torch.allclose(out["loss"], model(input_ids=ids, labels=labels).loss, atol=1e-5)
+    True
+    """
+    if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk <= 0:
+        raise ValueError(f"chunk must be a positive int (rows per chunk), got {chunk!r}")
+    for part in ("encoder", "decoder", "lm_head"):
+        if not hasattr(model, part):
+            raise ValueError(f"model must be a T5/mT5 ForConditionalGeneration (with .{part}), "
+                             f"got {type(model).__name__}")
+    from torch import nn
+
+    scale = _decoder_output_scale(model)
+    _lm_loss_function()          # build the autograd.Function now: defining a class inside torch.compile breaks graphs
+
+    class ChunkedLossSeq2Seq(nn.Module):
+        accepts_loss_kwargs = True                               # Trainer: we divide by num_items_in_batch
+
+        def __init__(self, inner):
+            super().__init__()
+            self.inner = inner
+            self.config = inner.config
+            self.chunk = chunk
+
+        def forward(self, input_ids, attention_mask=None, labels=None, decoder_input_ids=None,
+                    decoder_attention_mask=None, num_items_in_batch=None, **kwargs):
+            inner = self.inner
+            if labels is not None and (labels.dim() != 2 or labels.shape[0] != input_ids.shape[0]):
+                raise ValueError(f"labels must be (batch, target_len) with input_ids' batch {input_ids.shape[0]}, "
+                                 f"got shape {tuple(labels.shape)}")
+            encoded = inner.encoder(input_ids=input_ids, attention_mask=attention_mask)[0]
+            if decoder_input_ids is None:
+                if labels is None:
+                    raise ValueError("labels (or decoder_input_ids) are required")
+                decoder_input_ids = inner._shift_right(labels)
+            decoded = inner.decoder(input_ids=decoder_input_ids, attention_mask=decoder_attention_mask,
+                                    encoder_hidden_states=encoded, encoder_attention_mask=attention_mask,
+                                    use_cache=False)[0]
+            if scale is not None:
+                decoded = decoded * scale
+            if labels is None:
+                return {"logits": inner.lm_head(decoded)}
+            loss = chunked_lm_loss(decoded, inner.lm_head.weight, labels, self.chunk, num_items=num_items_in_batch)
+            return {"loss": loss}
+
+    return ChunkedLossSeq2Seq(model)
+
+
 # ---------------------------------------------------------------------------------------------- settings
 
 #: What the H200 measurements chose (docs/benchmarks.md, "GPU training throughput"); per job.
 _MEASURED = {
     "mlm": dict(batch_size=512, torch_compile=True, masked_positions_only=True, attn_implementation="sdpa",
                 padding_mask=True),
-    "seq2seq": dict(batch_size=128, torch_compile=True, attn_implementation="sdpa", padding_mask=True),
+    "seq2seq": dict(batch_size=128, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
+                    chunked_lm_loss=False),
 }
 
 
@@ -363,7 +580,9 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     """The settings the GPU measurements showed fastest, for ``job`` ``"mlm"`` (BERT) or ``"seq2seq"`` (mT5).
 
     Returns ``{"training_arguments": {...}, "model_kwargs": {...}, "masked_positions_only": bool,
-    "source": str}``: the first two can be passed to ``TrainingArguments(**...)`` and ``from_pretrained(**...)``.
+    "chunked_lm_loss": bool, "padding_mask": bool, "source": str}``: the first two can be passed to
+    ``TrainingArguments(**...)`` and ``from_pretrained(**...)``; ``chunked_lm_loss`` means: wrap the seq2seq model
+    with :func:`chunked_lm_loss_seq2seq`.
     On a CPU (``device="cpu"``), compile and bf16 are off and the batch is small.
 
     >>> full_training_settings("cpu")["training_arguments"]["bf16"]
@@ -390,5 +609,6 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     return {"training_arguments": args,
             "model_kwargs": {"attn_implementation": measured["attn_implementation"]},
             "masked_positions_only": bool(measured.get("masked_positions_only", False)),
+            "chunked_lm_loss": bool(measured.get("chunked_lm_loss", False)),
             "padding_mask": measured["padding_mask"],
             "source": "docs/benchmarks.md (GPU training throughput, H200)" if cuda else "CPU defaults"}

@@ -28,6 +28,8 @@ def test_train_throughput_tiny(tmp_path):
         assert r["matrix_flops_per_sample"] > 0
     full_bert = next(r for r in results if r["job"] == "bert" and r["run"] == "full")
     assert full_bert["masked_positions_only"] is True
+    chunked = next(r for r in results if r["job"] == "mt5" and r["run"] == "full + chunked CE")
+    assert chunked["chunked_lm_loss"] is True and chunked["chunk_rows"] < chunked["batch"] * 8   # several chunks
     assert len(out.read_text().splitlines()) == len(results)
 
 
@@ -53,3 +55,12 @@ def test_teaching_attention_matches_sdpa():
     q, k, v = (torch.randn(2, 2, 16, 8) for _ in range(3))
     torch.testing.assert_close(module.teaching_attention(q, k, v),
                                torch.nn.functional.scaled_dot_product_attention(q, k, v), atol=1e-5, rtol=1e-5)
+
+
+def test_train_throughput_gpu_runs_are_named_for_the_cli():
+    module = load("train_throughput")
+    names = list(module.run_specs("mt5", tiny=False))
+    assert {"full", "full + chunked CE", "full + chunked CE, batch 256"} <= set(names)
+    assert not any(";" in name for name in names)                # --runs splits on ';'
+    spec = module.run_specs("mt5", tiny=False)["full + chunked CE, batch 256"]
+    assert spec["chunked_ce"] is True and spec["args"]["per_device_train_batch_size"] == 256

@@ -88,3 +88,123 @@ def test_full_training_settings_build_training_arguments(tmp_path, job):
 def test_device_info_has_versions():
     info = perf.device_info()
     assert info["torch"] == torch.__version__ and info["transformers"] == transformers.__version__
+
+
+# ---------------------------------------------------------------------------------------------- chunked LM loss
+
+def _tiny_seq2seq(kind="mt5", untie=True):
+    common = dict(vocab_size=97, d_model=16, d_kv=4, d_ff=32, num_layers=2, num_decoder_layers=2, num_heads=4,
+                  dropout_rate=0.0, decoder_start_token_id=0, pad_token_id=0, eos_token_id=1)
+    torch.manual_seed(0)
+    if kind == "mt5":
+        model = transformers.MT5ForConditionalGeneration(
+            transformers.MT5Config(feed_forward_proj="gated-gelu", **common))
+    else:
+        model = transformers.T5ForConditionalGeneration(transformers.T5Config(**common))
+    if untie and model.lm_head.weight.data_ptr() == model.shared.weight.data_ptr():
+        model.lm_head.weight = torch.nn.Parameter(model.shared.weight.detach().clone())
+    return model
+
+
+def _batch():
+    g = torch.Generator().manual_seed(1)
+    ids = torch.randint(2, 97, (3, 11), generator=g)
+    mask = torch.ones_like(ids)
+    mask[0, -3:] = 0                                            # some padding in the encoder input
+    labels = torch.randint(2, 97, (3, 7), generator=g)
+    labels[1, -2:] = -100                                       # and ignored target positions
+    return ids, mask, labels
+
+
+def _loss_and_grads(model, forward):
+    model.zero_grad(set_to_none=True)
+    loss = forward()
+    loss.backward()
+    return loss.detach(), {n: p.grad.clone() for n, p in model.named_parameters() if p.grad is not None}
+
+
+@pytest.mark.parametrize("kind,untie", [("mt5", True), ("mt5", False), ("t5", False), ("t5", True)])
+@pytest.mark.parametrize("chunk", [1, 5, 21, 4096])
+def test_chunked_seq2seq_loss_and_grads_equal_plain_model(kind, untie, chunk):
+    model = _tiny_seq2seq(kind, untie).train()
+    ids, mask, labels = _batch()
+    plain, plain_grads = _loss_and_grads(
+        model, lambda: model(input_ids=ids, attention_mask=mask, labels=labels).loss)
+    wrapped = perf.chunked_lm_loss_seq2seq(model, chunk=chunk)
+    chunked, chunked_grads = _loss_and_grads(
+        model, lambda: wrapped(input_ids=ids, attention_mask=mask, labels=labels)["loss"])
+    torch.testing.assert_close(chunked, plain, atol=1e-5, rtol=1e-5)
+    assert chunked_grads.keys() == plain_grads.keys() and model.lm_head.weight.grad is not None
+    for name, grad in plain_grads.items():
+        torch.testing.assert_close(chunked_grads[name], grad, atol=1e-5, rtol=1e-4, msg=name)
+
+
+def test_chunked_seq2seq_wrapper_applies_t5_decoder_scaling():
+    from labkit.perf import _decoder_output_scale
+
+    t5, mt5 = _tiny_seq2seq("t5", untie=False), _tiny_seq2seq("mt5")
+    assert _decoder_output_scale(mt5) is None                   # transformers 5: mT5 never rescales
+    expected = 16 ** -0.5 if getattr(t5.config, "scale_decoder_outputs", t5.config.tie_word_embeddings) else None
+    assert _decoder_output_scale(t5) == expected
+
+
+def test_chunked_lm_loss_matches_cross_entropy_with_num_items():
+    torch.manual_seed(0)
+    h = torch.randn(4, 6, 8, requires_grad=True)
+    w = torch.randn(50, 8, requires_grad=True)
+    y = torch.randint(0, 50, (4, 6))
+    y[0, :3] = -100
+    summed = torch.nn.functional.cross_entropy((h @ w.T).flatten(0, 1), y.flatten(), reduction="sum")
+    ref_h, ref_w = torch.autograd.grad(summed / 30, (h, w))
+    loss = perf.chunked_lm_loss(h, w, y, chunk=7, num_items=torch.tensor(30))
+    torch.testing.assert_close(loss, summed / 30)
+    got_h, got_w = torch.autograd.grad(loss * 3.0, (h, w))     # the backward scales by the incoming gradient
+    torch.testing.assert_close(got_h, 3.0 * ref_h, atol=1e-6, rtol=1e-5)
+    torch.testing.assert_close(got_w, 3.0 * ref_w, atol=1e-6, rtol=1e-5)
+    with torch.no_grad():                                       # evaluation path: no gradients computed
+        torch.testing.assert_close(perf.chunked_lm_loss(h, w, y, chunk=5), torch.nn.functional.cross_entropy(
+            (h @ w.T).flatten(0, 1), y.flatten()))
+
+
+def test_chunked_lm_loss_under_torch_compile():
+    torch.manual_seed(0)
+    h = torch.randn(2, 5, 8, requires_grad=True)
+    w = torch.randn(30, 8, requires_grad=True)
+    y = torch.randint(0, 30, (2, 5))
+    compiled = torch.compile(lambda a, b, c: perf.chunked_lm_loss(a, b, c, chunk=3), backend="aot_eager",
+                             fullgraph=True)
+    loss = compiled(h, w, y)
+    loss.backward()
+    ref = torch.nn.functional.cross_entropy((h @ w.T).flatten(0, 1), y.flatten())
+    torch.testing.assert_close(loss, ref)
+    torch.testing.assert_close(w.grad, torch.autograd.grad(ref, w)[0], atol=1e-6, rtol=1e-5)
+
+
+def test_chunked_lm_loss_bad_arguments_name_the_argument():
+    h, w, y = torch.randn(2, 3, 4), torch.randn(10, 4), torch.zeros(2, 3, dtype=torch.long)
+    for chunk in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match="chunk"):
+            perf.chunked_lm_loss(h, w, y, chunk=chunk)
+    with pytest.raises(ValueError, match="labels"):
+        perf.chunked_lm_loss(h, w, torch.zeros(2, 4, dtype=torch.long))
+    with pytest.raises(ValueError, match="lm_head_weight"):
+        perf.chunked_lm_loss(h, torch.randn(10, 5), y)
+    with pytest.raises(ValueError, match="chunk"):
+        perf.chunked_lm_loss_seq2seq(_tiny_seq2seq(), chunk=0)
+    with pytest.raises(ValueError, match="model"):
+        perf.chunked_lm_loss_seq2seq(torch.nn.Linear(2, 2))
+    wrapped = perf.chunked_lm_loss_seq2seq(_tiny_seq2seq())
+    ids, mask, labels = _batch()
+    with pytest.raises(ValueError, match="labels"):
+        wrapped(input_ids=ids, attention_mask=mask, labels=labels[:, :-1].reshape(-1))
+
+
+def test_chunked_seq2seq_wrapper_compiles_without_graph_breaks(monkeypatch):
+    monkeypatch.setattr(perf, "_LM_LOSS_FN", None)            # as in a fresh process
+    wrapped = perf.chunked_lm_loss_seq2seq(_tiny_seq2seq())
+    ids, mask, labels = _batch()
+    torch._dynamo.reset()
+    explained = torch._dynamo.explain(wrapped)(input_ids=ids, attention_mask=mask, labels=labels,
+                                               num_items_in_batch=torch.tensor(19))
+    torch._dynamo.reset()
+    assert explained.graph_break_count == 0, explained.break_reasons
