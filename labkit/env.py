@@ -19,6 +19,7 @@ import platform
 import random
 import socket
 import sys
+import tempfile
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -55,6 +56,22 @@ def cache_dir() -> Path:
     Never the user's Hugging Face cache, so stand-ins cannot shadow real checkpoints.
     """
     return Path(os.environ.get("LABKIT_CACHE") or Path.home() / ".cache" / "labkit").expanduser()
+
+
+def _writable_datasets_cache() -> Path:
+    """labkit's datasets cache, or a temporary one when it is read-only (a grading sandbox, a shared install).
+
+    ``datasets`` writes Arrow files and lock files even for local JSON, so it needs a folder it can write; the
+    hub cache (stand-ins, only read) may stay read-only.
+    """
+    folder = cache_dir() / "datasets"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if os.access(folder, os.W_OK):
+            return folder
+    except OSError:
+        pass
+    return Path(tempfile.gettempdir()) / f"labkit-datasets-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 
 
 # ---------------------------------------------------------------------------------------------- network
@@ -214,7 +231,7 @@ def configure_huggingface(profile: Profile) -> dict[str, str]:
     if profile.tiny or not profile.online:
         env.update(HF_HUB_OFFLINE="1", HF_DATASETS_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     if profile.tiny:
-        env.update(HF_HUB_CACHE=str(cache_dir() / "hub"), HF_DATASETS_CACHE=str(cache_dir() / "datasets"))
+        env.update(HF_HUB_CACHE=str(cache_dir() / "hub"), HF_DATASETS_CACHE=str(_writable_datasets_cache()))
     env.setdefault("HF_HUB_DISABLE_TELEMETRY", "1")
     env.setdefault("TOKENIZERS_PARALLELISM", "false")
     os.environ.update(env)

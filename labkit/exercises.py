@@ -104,6 +104,7 @@ class Grade:
     scores: dict[str, float] = field(default_factory=dict)
     possible: dict[str, float] = field(default_factory=dict)
     reason: str = ""
+    details: str = ""          # the failing checks' own messages, for the instructor (not in the CSV total)
 
     @property
     def total(self) -> float:
@@ -184,15 +185,19 @@ def grade_one(submission: Path, bundle: Path, time_limit: int = DEFAULT_TIME_LIM
             grade.reason = f"the grader could not run the notebook: {(proc.stderr or proc.stdout)[-300:].strip()}"
             return grade
         payload = json.loads(results.read_text())          # Gradescope format: {"tests": [{name, score}]}
-        failures = []
+        failures, details = [], []
         for result in payload.get("tests", []):
             name = result.get("name")
             if name in grade.scores:
                 grade.scores[name] = float(result.get("score") or 0.0)
                 if grade.scores[name] < grade.possible[name]:
                     failures.append(name)
+                    detail = " ".join(str(result.get("output") or "").split())
+                    if detail:
+                        details.append(f"{name}: {detail[-1000:]}")
         if failures:
             grade.reason = "failed: " + ", ".join(failures)
+            grade.details = "\n".join(details)
     return grade
 
 

@@ -126,3 +126,14 @@ def test_banner_names_lab_profile_and_versions():
     text = env.banner(env.Profile("tiny", reason="LABKIT_PROFILE=tiny"), "01-1", ["stand-in  x: y"])
     assert "lab 01-1 Intro tokenizers" in text and "profile tiny (LABKIT_PROFILE=tiny)" in text
     assert "numpy" in text and text.endswith("stand-in  x: y")
+
+
+def test_read_only_datasets_cache_falls_back_to_a_writable_folder(tmp_path, monkeypatch):
+    # A grading sandbox mounts labkit's cache read-only; datasets must still be able to write its Arrow files.
+    from labkit import env
+
+    monkeypatch.setenv("LABKIT_CACHE", str(tmp_path))
+    assert env._writable_datasets_cache() == tmp_path / "datasets"
+    monkeypatch.setattr(env.os, "access", lambda path, mode: False)
+    fallback = env._writable_datasets_cache()
+    assert fallback != tmp_path / "datasets" and str(fallback).startswith(env.tempfile.gettempdir())

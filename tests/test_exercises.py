@@ -1,4 +1,6 @@
 """Fast checks of the exercise markup in every lab (the full autograder round trip is tests/exercises/)."""
+import ast
+
 import pytest
 import yaml
 
@@ -8,6 +10,19 @@ from labkit.labs import present
 
 ROOT = repo_root()
 NOTEBOOK_LABS = present(kinds=("notebook",))
+
+
+def _echoed_expressions(code: str) -> list[str]:
+    """Top-level expression statements that are not plain calls (a tuple, a name, a comparison): doctest prints
+    their value, so an otter check holding one fails even when the answer is right. Calls are allowed (most
+    return None); the round trip in tests/exercises catches a call that returns a value."""
+    tree = ast.parse(code)
+    return [ast.unparse(node)[:80] for node in tree.body
+            if isinstance(node, ast.Expr) and not isinstance(node.value, (ast.Call, ast.Constant, ast.Await))]
+
+
+def test_echo_check_flags_bare_values_only():
+    assert _echoed_expressions("(a.f(), b.g())\nx = 1\nassert x\nprint(x)") == ["(a.f(), b.g())"]
 
 
 @pytest.mark.parametrize("lab", NOTEBOOK_LABS, ids=lambda lab: lab.id)
@@ -45,6 +60,9 @@ def test_every_lab_has_two_to_four_well_formed_exercises(lab):
             solutions += 1
         elif cell.cell_type == "code" and state == "tests":
             assert "assert" in text.lower() or "raises" in text, f"{lab.id}: a test cell that asserts nothing:\n{text[:200]}"
+            echoed = _echoed_expressions(text)
+            assert not echoed, (f"{lab.id}: otter runs test cells as doctests, where a bare expression's value is "
+                                f"printed and fails the check; assign or drop it: {echoed}")
             tests += 1
 
 
