@@ -30,9 +30,68 @@ import numpy as np
 
 # ---------------------------------------------------------------------------------------------- checks
 
+#: The most values one array built here may hold (2 GB of float64): beyond it a NumPy teaching function refuses
+#: rather than exhausting memory.
+MAX_VALUES = 2**28
 
-def _shape(x) -> tuple[int, ...]:
-    return tuple(int(d) for d in x.shape)
+
+def _shape(x, name: str = "x") -> tuple[int, ...]:
+    """The shape of an array, tensor or nested list, or a ValueError naming ``name`` (ragged lists)."""
+    if hasattr(x, "shape") and not isinstance(x, np.ndarray) and not callable(x.shape):
+        return tuple(int(d) for d in x.shape)
+    try:
+        return tuple(int(d) for d in np.shape(x))
+    except ValueError:
+        raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
+
+
+def _asarray(x, name: str) -> np.ndarray:
+    try:
+        return np.asarray(x)
+    except ValueError:
+        raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
+
+
+def _real_array(x, name: str, minus_inf: bool = False) -> np.ndarray:
+    """``x`` as a float NumPy array after checking it holds finite real numbers (``-inf`` too if ``minus_inf``)."""
+    array = _asarray(x, name)
+    if array.dtype != bool and not (np.issubdtype(array.dtype, np.number)
+                                    and not np.issubdtype(array.dtype, np.complexfloating)):
+        raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
+    array = array.astype(float, copy=False)
+    if not (np.isfinite(array) | (minus_inf & (array == -np.inf))).all():
+        raise ValueError(f"{name} contains NaN or infinite values" + (" (only -inf, hidden, is allowed)"
+                                                                       if minus_inf else ""))
+    return array
+
+
+def _bool_mask(mask, shape: tuple[int, ...], what: str) -> np.ndarray:
+    """``mask`` as a bool array that broadcasts to ``shape`` without widening it."""
+    mask = _asarray(mask, "mask")
+    if mask.dtype != bool:
+        if not (np.issubdtype(mask.dtype, np.number) and np.isin(mask, (0, 1)).all()):
+            raise TypeError(f"mask must be boolean (True = may attend) or hold only 0 and 1; got dtype "
+                            f"{mask.dtype}. For an additive float mask, convert it: mask = additive == 0")
+        mask = mask.astype(bool)
+    try:
+        full = np.broadcast_shapes(mask.shape, shape)
+    except ValueError:
+        full = None
+    if full != shape:
+        raise ValueError(f"mask of shape {mask.shape} cannot broadcast to {what} {shape}")
+    return mask
+
+
+def _positive_int(value, name: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value!r}")
+    return int(value)
+
+
+def _check_size(shape: tuple[int, ...], what: str) -> None:
+    if math.prod(shape) > MAX_VALUES:
+        raise ValueError(f"{what} would hold {math.prod(shape):,} values, more than labkit's NumPy limit of "
+                         f"{MAX_VALUES:,}; use a smaller size")
 
 
 def check_qkv(q, k, v) -> None:
@@ -40,10 +99,12 @@ def check_qkv(q, k, v) -> None:
 
     >>> check_qkv(np.zeros((2, 5, 8)), np.zeros((2, 7, 8)), np.zeros((2, 7, 3)))   # fine: returns None
     """
-    q_shape, k_shape, v_shape = _shape(q), _shape(k), _shape(v)
+    q_shape, k_shape, v_shape = _shape(q, "q"), _shape(k, "k"), _shape(v, "v")
     if min(len(q_shape), len(k_shape), len(v_shape)) < 2:
         raise ValueError(f"q, k and v need at least 2 dimensions (sequence, depth); got q {q_shape}, "
                          f"k {k_shape}, v {v_shape}")
+    if q_shape[-1] == 0 or k_shape[-2] == 0:
+        raise ValueError(f"q and k need a depth of at least 1 and k at least one key; got q {q_shape}, k {k_shape}")
     if q_shape[-1] != k_shape[-1]:
         raise ValueError(f"q and k must have the same depth (last dimension) to be compared by dot product; "
                          f"got q {q_shape} and k {k_shape}")
@@ -64,21 +125,18 @@ def check_mask(mask, q_shape, k_shape) -> np.ndarray:
     >>> check_mask([[1, 0], [1, 1]], (2, 4), (2, 4)).dtype
     dtype('bool')
     """
-    mask = np.asarray(mask)
-    if mask.dtype != bool:
-        if not (np.issubdtype(mask.dtype, np.number) and np.isin(mask, (0, 1)).all()):
-            raise TypeError(f"mask must be boolean (True = may attend) or hold only 0 and 1; got dtype "
-                            f"{mask.dtype}. For an additive float mask, convert it: mask = additive == 0")
-        mask = mask.astype(bool)
-    scores_shape = tuple(np.broadcast_shapes(tuple(q_shape[:-2]), tuple(k_shape[:-2]))) + (q_shape[-2], k_shape[-2])
+    for name, shape in (("q_shape", q_shape), ("k_shape", k_shape)):
+        if not isinstance(shape, (tuple, list)) or len(shape) < 2 \
+                or not all(isinstance(d, (int, np.integer)) and not isinstance(d, bool) and d >= 0 for d in shape):
+            raise TypeError(f"{name} must be a shape: a tuple of at least 2 non-negative ints, got {shape!r:.60}")
     try:
-        full = np.broadcast_shapes(mask.shape, scores_shape)
+        batch = tuple(np.broadcast_shapes(tuple(q_shape[:-2]), tuple(k_shape[:-2])))
     except ValueError:
-        full = None
-    if full != scores_shape:
-        raise ValueError(f"mask of shape {mask.shape} cannot broadcast to the attention scores' shape "
-                         f"{scores_shape} (..., query_len, key_len) of q {tuple(q_shape)} and k {tuple(k_shape)}")
-    return mask
+        raise ValueError(f"the leading dimensions of q_shape {tuple(q_shape)} and k_shape {tuple(k_shape)} "
+                         "do not broadcast") from None
+    scores_shape = batch + (int(q_shape[-2]), int(k_shape[-2]))
+    return _bool_mask(mask, scores_shape, f"the attention scores' shape (..., query_len, key_len) of q_shape "
+                                          f"{tuple(q_shape)} and k_shape {tuple(k_shape)}:")
 
 
 # ---------------------------------------------------------------------------------------------- masks
@@ -91,10 +149,9 @@ def causal_mask(query_len: int, key_len: int | None = None) -> np.ndarray:
     >>> causal_mask(3).astype(int).tolist()
     [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     """
-    key_len = query_len if key_len is None else key_len
-    for name, value in (("query_len", query_len), ("key_len", key_len)):
-        if not isinstance(value, (int, np.integer)) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+    query_len = _positive_int(query_len, "query_len")
+    key_len = query_len if key_len is None else _positive_int(key_len, "key_len")
+    _check_size((query_len, key_len), "the causal mask (query_len x key_len)")
     offset = key_len - query_len
     return np.tril(np.ones((query_len, key_len), dtype=bool), k=offset)
 
@@ -107,9 +164,13 @@ def padding_mask(token_ids, pad_id: int = 0) -> np.ndarray:
     >>> padding_mask([[5, 7, 0]]).astype(int).tolist()
     [[[[1, 1, 0]]]]
     """
-    ids = np.asarray(token_ids)
+    ids = _asarray(token_ids, "token_ids")
     if ids.ndim != 2:
         raise ValueError(f"token_ids must be (batch, key_len), got shape {ids.shape}")
+    if not np.issubdtype(ids.dtype, np.integer) or isinstance(pad_id, bool) \
+            or not isinstance(pad_id, (int, np.integer)):
+        raise TypeError(f"token_ids and pad_id must be integer token ids, got token_ids of dtype {ids.dtype} "
+                        f"and pad_id={pad_id!r}")
     return (ids != pad_id)[:, None, None, :]
 
 
@@ -119,9 +180,12 @@ def lengths_mask(lengths, key_len: int) -> np.ndarray:
     >>> lengths_mask([2, 3], 3).astype(int)[:, 0, 0].tolist()
     [[1, 1, 0], [1, 1, 1]]
     """
-    lengths = np.asarray(lengths)
-    if lengths.ndim != 1 or (lengths < 0).any() or (lengths > key_len).any():
-        raise ValueError(f"lengths must be a 1-D list of ints in [0, {key_len}], got {lengths.tolist()}")
+    key_len = _positive_int(key_len, "key_len")
+    lengths = _asarray(lengths, "lengths")
+    if lengths.ndim != 1 or not np.issubdtype(lengths.dtype, np.integer) or (lengths < 0).any() \
+            or (lengths > key_len).any():
+        raise ValueError(f"lengths must be a 1-D list of ints in [0, key_len={key_len}], got {lengths.tolist()!r:.80}")
+    _check_size((len(lengths), key_len), "the lengths mask (batch x key_len)")
     return (np.arange(key_len)[None, :] < lengths[:, None])[:, None, None, :]
 
 
@@ -134,8 +198,11 @@ def masked_softmax(scores: np.ndarray, mask: np.ndarray | None = None) -> np.nda
     >>> masked_softmax(np.array([[0.0, 0.0], [1.0, 2.0]]), np.array([[False, False], [True, False]])).tolist()
     [[0.0, 0.0], [1.0, 0.0]]
     """
+    scores = _real_array(scores, "scores", minus_inf=True)
+    if scores.ndim < 1 or scores.shape[-1] == 0:
+        raise ValueError(f"scores must have at least one entry per row (last axis), got shape {scores.shape}")
     if mask is not None:
-        scores = np.where(mask, scores, -np.inf)
+        scores = np.where(_bool_mask(mask, scores.shape, "the scores' shape"), scores, -np.inf)
     row_max = scores.max(axis=-1, keepdims=True)
     row_max = np.where(np.isfinite(row_max), row_max, 0.0)     # all hidden: avoid (-inf) - (-inf) = NaN
     exps = np.exp(scores - row_max)                             # hidden entries: exp(-inf) = 0
@@ -153,7 +220,7 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     >>> out.shape, w.shape, float(w.sum(-1).max())
     ((1, 3, 2), (1, 3, 5), 1.0)
     """
-    q, k, v = np.asarray(q), np.asarray(k), np.asarray(v)
+    q, k, v = _real_array(q, "q"), _real_array(k, "k"), _real_array(v, "v")     # finite numbers, else a clear error
     check_qkv(q, k, v)
     if mask is not None:
         mask = check_mask(mask, q.shape, k.shape)
@@ -169,9 +236,13 @@ def split_heads(x: np.ndarray, num_heads: int) -> np.ndarray:
     >>> split_heads(np.zeros((2, 5, 12)), 3).shape
     (2, 3, 5, 4)
     """
+    x, num_heads = _asarray(x, "x"), _positive_int(num_heads, "num_heads")
+    if x.ndim != 3:
+        raise ValueError(f"x must be (batch, seq, heads * depth), got shape {x.shape}")
     batch, seq, width = x.shape
     if width % num_heads:
-        raise ValueError(f"the feature size {width} of x {x.shape} does not split into {num_heads} heads")
+        raise ValueError(f"the feature size {width} of x {x.shape} does not split into {num_heads} heads "
+                         f"(num_heads={num_heads})")
     return x.reshape(batch, seq, num_heads, width // num_heads).transpose(0, 2, 1, 3)
 
 
@@ -181,6 +252,9 @@ def merge_heads(x: np.ndarray) -> np.ndarray:
     >>> merge_heads(np.zeros((2, 3, 5, 4))).shape
     (2, 5, 12)
     """
+    x = _asarray(x, "x")
+    if x.ndim != 4:
+        raise ValueError(f"x must be (batch, heads, seq, depth), got shape {x.shape}")
     batch, heads, seq, depth = x.shape
     return x.transpose(0, 2, 1, 3).reshape(batch, seq, heads * depth)
 
@@ -194,11 +268,16 @@ def init_mha_params(model_dim: int, num_heads: int, head_dim: int | None = None,
     >>> init_mha_params(8, 2)["wq"].shape
     (8, 8)
     """
-    head_dim = head_dim or model_dim // num_heads
+    model_dim, num_heads = _positive_int(model_dim, "model_dim"), _positive_int(num_heads, "num_heads")
+    head_dim = model_dim // num_heads if head_dim is None else _positive_int(head_dim, "head_dim")
     if head_dim < 1:
         raise ValueError(f"model_dim={model_dim} with num_heads={num_heads} leaves no features per head")
-    rng = np.random.default_rng(seed)
     inner = num_heads * head_dim
+    _check_size((model_dim, inner), "a projection (model_dim x num_heads * head_dim)")
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"seed must be a non-negative int (or None), got {seed!r:.40}") from None
 
     def glorot(fan_in, fan_out):
         limit = math.sqrt(6 / (fan_in + fan_out))
@@ -223,7 +302,8 @@ def multi_head_attention(query, key, value, params: dict, mask=None):
     >>> out.shape, w.shape
     ((1, 3, 8), (1, 2, 3, 4))
     """
-    query, key, value = np.asarray(query), np.asarray(key), np.asarray(value)
+    _check_params(params)
+    query, key, value = _real_array(query, "query"), _real_array(key, "key"), _real_array(value, "value")
     for name, x in (("query", query), ("key", key), ("value", value)):
         if x.ndim != 3 or x.shape[-1] != params["wq"].shape[0]:
             raise ValueError(f"{name} must be (batch, seq, {params['wq'].shape[0]}) to match the projections, "
@@ -234,6 +314,28 @@ def multi_head_attention(query, key, value, params: dict, mask=None):
     v = split_heads(value @ params["wv"] + params["bv"], heads)
     per_head, weights = scaled_dot_product_attention(q, k, v, mask)
     return merge_heads(per_head) @ params["wo"] + params["bo"], weights
+
+
+_PARAM_KEYS = ("wq", "wk", "wv", "bq", "bk", "bv", "wo", "bo")
+
+
+def _check_params(params) -> None:
+    """Raise unless ``params`` is a consistent :func:`init_mha_params` dict (names the bad entry)."""
+    if not isinstance(params, dict) or not set(_PARAM_KEYS) | {"num_heads"} <= set(params):
+        raise TypeError("params must be the dict init_mha_params returns, with keys "
+                        f"{', '.join(_PARAM_KEYS)} and num_heads; got {type(params).__name__}"
+                        + (f" with keys {sorted(map(str, params))}" if isinstance(params, dict) else ""))
+    heads = _positive_int(params["num_heads"], "params['num_heads']")
+    arrays = {key: _real_array(params[key], f"params[{key!r}]") for key in _PARAM_KEYS}
+    model_dim, inner = arrays["wq"].shape if arrays["wq"].ndim == 2 else (0, 0)
+    expected = {"wq": (model_dim, inner), "wk": (model_dim, inner), "wv": (model_dim, inner), "bq": (inner,),
+                "bk": (inner,), "bv": (inner,), "wo": (inner, model_dim), "bo": (model_dim,)}
+    for key, shape in expected.items():
+        if arrays[key].shape != shape or not model_dim or inner % heads:
+            raise ValueError(f"params[{key!r}] has shape {arrays[key].shape}; with params['wq'] of shape "
+                             f"{arrays['wq'].shape} and {heads} heads the projections must be wq, wk, wv (model_dim, "
+                             "heads * head_dim), biases (heads * head_dim,), wo (heads * head_dim, model_dim), "
+                             "bo (model_dim,): build them with init_mha_params")
 
 
 def set_keras_mha_weights(layer, params: dict) -> None:
@@ -316,6 +418,9 @@ def torch_attention_explicit(q, k, v, mask=None):
 def torch_attention(q, k, v, mask=None):
     """PyTorch's fused ``torch.nn.functional.scaled_dot_product_attention`` behind labkit's conventions.
 
+    On a GPU the backend (flash, cuDNN, memory-efficient, math) is the fastest one measured for the shape
+    (:func:`labkit.perf.sdpa`); with a mask PyTorch chooses among the backends that accept one.
+
     Same inputs as :func:`scaled_dot_product_attention` (NumPy arrays or tensors); returns the output tensor
     only: the fused kernels never materialise the weights. Rows with no visible key are set to zero whatever
     the backend does with them.
@@ -324,20 +429,21 @@ def torch_attention(q, k, v, mask=None):
     torch.Size([1, 3, 2])
     """
     import torch
-    import torch.nn.functional as F
+
+    from labkit.perf import sdpa  # the fastest SDPA backend for this shape on a GPU (timed once, cached)
 
     check_qkv(q, k, v)
     q = _to_torch(q)
     k, v = _to_torch(k, q), _to_torch(v, q)
     if mask is None:
-        return F.scaled_dot_product_attention(q, k, v)
+        return sdpa(q, k, v)
     visible = check_mask(mask.cpu().numpy() if hasattr(mask, "cpu") else mask, _shape(q), _shape(k))
     # PyTorch's boolean attn_mask uses labkit's convention (True = may attend); it must broadcast to the
     # scores' shape, so give it the scores' number of dimensions.
     visible = torch.from_numpy(np.ascontiguousarray(visible)).to(q.device)
     while visible.dim() < q.dim():
         visible = visible.unsqueeze(0)
-    out = F.scaled_dot_product_attention(q, k, v, attn_mask=visible)
+    out = sdpa(q, k, v, attn_mask=visible)
     has_visible_key = visible.any(dim=-1, keepdim=True)
     return torch.where(has_visible_key, out, torch.zeros((), dtype=out.dtype, device=out.device))
 
@@ -352,10 +458,16 @@ def plot_attention(weights, query_tokens=None, key_tokens=None, ax=None, title: 
     """
     import matplotlib.pyplot as plt
 
-    weights = np.asarray(weights)
-    if weights.ndim != 2:
+    weights = _real_array(weights, "weights")
+    if weights.ndim != 2 or not weights.size:
         raise ValueError(f"plot_attention takes one (query_len, key_len) matrix, got shape {weights.shape}; "
                          "pick a batch item and a head first, e.g. weights[0, 0]")
+    for name, tokens, count in (("query_tokens", query_tokens, weights.shape[0]),
+                                ("key_tokens", key_tokens, weights.shape[1])):
+        if tokens is not None and (isinstance(tokens, str) or not hasattr(tokens, "__len__")
+                                   or len(tokens) != count or not all(isinstance(t, str) for t in tokens)):
+            raise ValueError(f"{name} must be a list of {count} token strings (one per row / column of weights), "
+                             f"got {tokens!r:.60}")
     ax = ax or plt.subplots(figsize=(0.45 * weights.shape[1] + 2, 0.45 * weights.shape[0] + 1.5))[1]
     image = ax.imshow(weights, cmap="viridis", vmin=0, vmax=max(float(weights.max()), 1e-9))
     if key_tokens is not None:

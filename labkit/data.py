@@ -54,6 +54,13 @@ DATASETS: dict[str, DatasetSpec] = {}
 
 
 def register(spec: DatasetSpec) -> DatasetSpec:
+    """Add (or replace) a registry entry.
+
+    >>> register(DATASETS["movie_reviews"]).name
+    'movie_reviews'
+    """
+    if not isinstance(spec, DatasetSpec):
+        raise TypeError(f"spec must be a labkit.data.DatasetSpec, got {type(spec).__name__}")
     DATASETS[spec.name] = spec
     return spec
 
@@ -225,6 +232,8 @@ def data_dir() -> Path:
 
 def get(name: str) -> DatasetSpec:
     """The registry entry for ``name``; an unknown name lists the known ones."""
+    if not isinstance(name, str):
+        raise TypeError(f"name must be a dataset name (a str such as 'movie_reviews'), got {type(name).__name__}")
     if name not in DATASETS:
         raise ValueError(f"unknown dataset {name!r}; known datasets: {', '.join(sorted(DATASETS))}")
     return DATASETS[name]
@@ -232,6 +241,8 @@ def get(name: str) -> DatasetSpec:
 
 def _tiny_entry(name: str, split: str) -> tuple[str, str]:
     spec = get(name)
+    if not isinstance(split, str):
+        raise TypeError(f"split must be a str such as 'train', got {type(split).__name__}")
     if split not in spec.tiny:
         raise ValueError(f"dataset {name!r} has no split {split!r}; splits: {', '.join(spec.tiny)}")
     return spec.tiny[split]
@@ -284,11 +295,21 @@ def read_rows(name: str, split: str = "train") -> list[dict[str, Any]]:
     return [dict(row) for row in _rows_cached(str(file), file.stat().st_mtime)]
 
 
+def _profile(profile):
+    """``profile``, or the current one when None; anything but a labkit Profile is refused."""
+    from labkit.env import Profile, current
+
+    if profile is None:
+        return current()
+    if not isinstance(profile, Profile):
+        raise TypeError(f"profile must be a labkit Profile (labkit.setup() returns one) or None, got "
+                        f"{type(profile).__name__} {profile!r:.40}")
+    return profile
+
+
 def verify(name: str, profile=None) -> None:
     """Check that ``name`` can be loaded in ``profile``: bundled files and checksums (tiny)."""
-    from labkit.env import current
-
-    profile = profile or current()
+    profile = _profile(profile)
     spec = get(name)
     if profile.tiny:
         for split in spec.tiny:
@@ -318,11 +339,11 @@ def load(name: str, split: str = "train", profile=None, limit: int | None = None
     """
     import datasets
 
-    from labkit.env import current
-
-    profile = profile or current()
+    profile = _profile(profile)
     spec = get(name)
-    if limit is not None and (not isinstance(limit, int) or limit < 1):
+    if not isinstance(split, str):
+        raise TypeError(f"split must be a str such as 'train', got {type(split).__name__}")
+    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 1):
         raise ValueError(f"limit must be a positive int or None, got {limit!r}")
     if profile.tiny:
         rows = read_rows(name, split)

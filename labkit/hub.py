@@ -354,7 +354,8 @@ def keras_preset(preset: str, profile=None) -> str:
       offline raise :class:`OfflineModelError` saying how to get it.
     - a local folder is returned as is.
 
-    >>> backbone = keras_hub.models.BertBackbone.from_preset(keras_preset("hf://google-bert/bert-base-uncased"))  # doctest: +SKIP
+    >>> preset = keras_preset("hf://google-bert/bert-base-uncased")          # doctest: +SKIP
+    >>> backbone = keras_hub.models.BertBackbone.from_preset(preset)        # doctest: +SKIP
     """
     from labkit.env import current
 

@@ -21,6 +21,7 @@ The same metrics load through ``evaluate`` from a local folder, offline (see :fu
 from __future__ import annotations
 
 import math
+import numbers
 import re
 import string
 import unicodedata
@@ -61,6 +62,28 @@ def _strings(values: list, name: str) -> None:
             raise TypeError(f"{name}[{i}] must be a string, got {type(value).__name__} {value!r}")
 
 
+def _check_labels_type(values: list, name: str) -> None:
+    """Class labels: strings or whole numbers (ints, or floats like 1.0), all of one kind."""
+    kinds = set()
+    for i, value in enumerate(values):
+        if isinstance(value, str):
+            kinds.add("string")
+        elif isinstance(value, numbers.Integral) or (isinstance(value, numbers.Real) and math.isfinite(value)
+                                                     and float(value).is_integer()):
+            kinds.add("number")
+        else:
+            raise TypeError(f"{name}[{i}] must be a class label (a string or a whole number), got "
+                            f"{type(value).__name__} {value!r:.40}")
+    if len(kinds) > 1:
+        raise TypeError(f"{name} mixes strings and numbers as labels; use one kind for every label")
+
+
+def _check_str(value, name: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{name} must be a string, got {type(value).__name__} {value!r:.40}")
+    return value
+
+
 def _reference_lists(references: list, name: str = "references", allow_empty: bool = False) -> list[list[str]]:
     """Each reference as a list of alternatives (a plain string is one alternative)."""
     out = []
@@ -80,8 +103,11 @@ def _reference_lists(references: list, name: str = "references", allow_empty: bo
 
 
 def _check_labels(y_true: list, y_pred: list, labels: Sequence | None) -> list | None:
+    _check_labels_type(y_true, "y_true")
+    _check_labels_type(y_pred, "y_pred")
     if labels is not None:
         labels = _as_list(labels, "labels")
+        _check_labels_type(labels, "labels")
         allowed = set(labels)
         for name, values in (("y_true", y_true), ("y_pred", y_pred)):
             unknown = sorted({repr(v) for v in values if v not in allowed})
@@ -104,6 +130,8 @@ def accuracy(y_true: Iterable, y_pred: Iterable) -> float:
     0.75
     """
     y_true, y_pred = _pair(y_true, y_pred, ("y_true", "y_pred"))
+    _check_labels_type(y_true, "y_true")
+    _check_labels_type(y_pred, "y_pred")
     from sklearn.metrics import accuracy_score
 
     return float(accuracy_score(y_true, y_pred))
@@ -126,7 +154,7 @@ def precision_recall_f1(y_true: Iterable, y_pred: Iterable, average: str = "macr
     labels = _check_labels(y_true, y_pred, labels)
     if average == "binary":
         present = set(y_true) | set(y_pred) | set(labels or ())
-        if pos_label not in present:
+        if not isinstance(pos_label, (str, numbers.Integral)) or pos_label not in present:
             raise ValueError(f"pos_label={pos_label!r} is not one of the labels {sorted(map(repr, present))}; "
                              "pass the positive class as pos_label=...")
     from sklearn.metrics import precision_recall_fscore_support
@@ -172,7 +200,8 @@ def split_sentences(text: str, lang: str = "en") -> list[str]:
     >>> split_sentences("¿Qué hora es? Son las tres. ¡Vamos!", lang="es")
     ['¿Qué hora es?', 'Son las tres.', '¡Vamos!']
     """
-    marks = SENTENCE_END.get(lang, SENTENCE_END["default"])
+    _check_str(text, "text")
+    marks = SENTENCE_END.get(_check_str(lang, "lang"), SENTENCE_END["default"])
     if lang in ("zh", "ja", "th"):
         pattern = f"(?<=[{re.escape(marks)}])" if lang != "th" else r"\s+"
     else:
@@ -191,10 +220,10 @@ class MultilingualTokenizer:
     """
 
     def __init__(self, lang: str = "xx"):
-        self.lang = lang
+        self.lang = _check_str(lang, "lang")
 
     def tokenize(self, text: str) -> list[str]:
-        text = unicodedata.normalize("NFC", text)
+        text = unicodedata.normalize("NFC", _check_str(text, "text"))
         if self.lang in ("tr", "az"):
             text = text.replace("I", "ı").replace("İ", "i")
         text = text.lower()
@@ -237,7 +266,13 @@ def rouge(predictions: Sequence[str], references: Sequence, lang: str = "en", to
     predictions, references = _pair(predictions, references)
     _strings(predictions, "predictions")
     references = _reference_lists(references)
-    unknown = [t for t in rouge_types if t not in ROUGE_TYPES and not re.fullmatch(r"rouge[1-9]", t)]
+    if isinstance(rouge_types, str) or not isinstance(rouge_types, Iterable):
+        raise TypeError(f"rouge_types must be a list such as ['rouge1', 'rougeL'], got {rouge_types!r:.40}")
+    rouge_types = list(rouge_types)
+    if not rouge_types:
+        raise ValueError("rouge_types is empty; name at least one, e.g. ['rouge1']")
+    unknown = [t for t in rouge_types if not isinstance(t, str) or t not in ROUGE_TYPES
+               and not re.fullmatch(r"rouge[1-9]", t)]
     if unknown:
         raise ValueError(f"unknown rouge_types {unknown}; use rouge1..rouge9, rougeL or rougeLsum")
     if tokenizer is None:
@@ -285,6 +320,14 @@ def bleu(predictions: Sequence[str], references: Sequence, tokenize: str = "13a"
     references = _reference_lists(references)
     import sacrebleu
 
+    if not isinstance(smooth, str) or smooth not in sacrebleu.BLEU.SMOOTH_DEFAULTS:
+        raise ValueError(f"smooth={smooth!r:.40} is not a sacreBLEU smoothing; use one of "
+                         f"{', '.join(sacrebleu.BLEU.SMOOTH_DEFAULTS)}")
+    try:
+        sacrebleu.BLEU(tokenize=tokenize)
+    except (KeyError, TypeError, ValueError, AssertionError, ImportError):
+        raise ValueError(f"tokenize={tokenize!r:.40} is not a sacreBLEU tokenizer; use '13a' (default), 'intl', "
+                         "'char', 'zh', 'none', ...") from None
     result = sacrebleu.corpus_bleu(predictions, _reference_streams(references), tokenize=tokenize,
                                    smooth_method=smooth, lowercase=lowercase)
     return float(result.score)
@@ -299,6 +342,8 @@ def chrf(predictions: Sequence[str], references: Sequence, word_order: int = 0) 
     predictions, references = _pair(predictions, references)
     _strings(predictions, "predictions")
     references = _reference_lists(references)
+    if isinstance(word_order, bool) or not isinstance(word_order, int) or not 0 <= word_order <= 6:
+        raise ValueError(f"word_order must be an int in 0..6 (0 = chrF, 2 = chrF++), got {word_order!r:.40}")
     import sacrebleu
 
     return float(sacrebleu.corpus_chrf(predictions, _reference_streams(references), word_order=word_order).score)
@@ -318,7 +363,7 @@ def normalize_answer(text: str) -> str:
     'eiffeltower'
     """
     if not isinstance(text, str):
-        raise TypeError(f"an answer must be a string, got {type(text).__name__} {text!r}")
+        raise TypeError(f"an answer (text) must be a string, got {type(text).__name__} {text!r:.40}")
     text = text.lower()
     text = "".join(ch for ch in text if ch not in _PUNCTUATION)
     text = _ARTICLES.sub(" ", text)
@@ -424,6 +469,12 @@ def perplexity(model, tokenizer, texts: Sequence[str], kind: str = "auto", max_l
     _strings(texts, "texts")
     if kind not in ("auto", "causal", "masked"):
         raise ValueError(f"kind={kind!r} is not supported; use 'auto', 'causal' or 'masked'")
+    if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 2):
+        raise ValueError(f"max_length must be None or an int >= 2, got {max_length!r:.40}")
+    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
+        raise ValueError(f"batch_size must be a positive int, got {batch_size!r:.40}")
+    if not callable(model) or not hasattr(model, "config") or not hasattr(model, "parameters"):
+        raise TypeError(f"model must be a Hugging Face transformers model (with .config), got {type(model).__name__}")
     kind = _model_kind(model) if kind == "auto" else kind
     import torch
 
@@ -434,7 +485,7 @@ def perplexity(model, tokenizer, texts: Sequence[str], kind: str = "auto", max_l
     total_nll, total_tokens = 0.0, 0
     try:
         with torch.no_grad():
-            for i, text in enumerate(texts):
+            for text in texts:
                 ids = tokenizer(text, truncation=True, max_length=limit, return_tensors="pt")["input_ids"][0]
                 if kind == "causal":
                     if len(ids) < 2:
@@ -486,7 +537,7 @@ def module_path(name: str) -> str:
     True
     """
     if name not in MODULES:
-        raise ValueError(f"no local evaluate module {name!r}; available: {', '.join(MODULES)}")
+        raise ValueError(f"name={name!r:.40}: no local evaluate module {name!r:.40}; available: {', '.join(MODULES)}")
     return str(Path(__file__).resolve().parent / "metric_modules" / name)
 
 

@@ -15,14 +15,51 @@ product depends only on the distance between the two positions.
 """
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 DEFAULT_BASE = 10_000.0
+#: The most values one array built here may hold (2 GB of float64); larger requests are refused.
+MAX_VALUES = 2**28
 
 
 def _check_depth(depth, what: str) -> None:
-    if not isinstance(depth, (int, np.integer)) or depth < 2 or depth % 2:
+    if isinstance(depth, bool) or not isinstance(depth, (int, np.integer)) or depth < 2 or depth % 2:
         raise ValueError(f"{what} needs an even depth >= 2 (dimensions come in sin/cos pairs), got depth={depth!r}")
+
+
+def _check_base(base) -> None:
+    if isinstance(base, bool) or not isinstance(base, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(base) or base <= 1:
+        raise ValueError(f"base must be a finite number > 1 (the Transformer uses 10_000), got {base!r:.40}")
+
+
+def _check_size(count: int, what: str) -> None:
+    if count > MAX_VALUES:
+        raise ValueError(f"{what} would hold {count:,} values, more than labkit's limit of {MAX_VALUES:,}")
+
+
+def _int(value, name: str, minimum: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum \
+            or abs(value) > 2**53:
+        raise ValueError(f"{name} must be an int >= {minimum} (and below 2**53), got {value!r:.40}")
+    return int(value)
+
+
+def _real(x, name: str) -> np.ndarray:
+    """``x`` as a float array of finite real numbers, or an error naming ``name``."""
+    try:
+        array = np.asarray(x)
+    except ValueError:
+        raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
+    if array.dtype != bool and not (np.issubdtype(array.dtype, np.number)
+                                    and not np.issubdtype(array.dtype, np.complexfloating)):
+        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
+    array = array.astype(float, copy=False)
+    if not np.isfinite(array).all():
+        raise ValueError(f"{name} contains NaN or infinite values")
+    return array
 
 
 def frequencies(depth: int, base: float = DEFAULT_BASE) -> np.ndarray:
@@ -32,6 +69,8 @@ def frequencies(depth: int, base: float = DEFAULT_BASE) -> np.ndarray:
     [1.0, 0.1]
     """
     _check_depth(depth, "frequencies")
+    _check_base(base)
+    _check_size(depth // 2, f"the frequencies for depth={depth}")
     return base ** (-np.arange(0, depth, 2) / depth)
 
 
@@ -44,8 +83,10 @@ def sinusoidal_encoding(num_positions: int, depth: int, base: float = DEFAULT_BA
     [0.841, 0.54, 0.01, 1.0]
     """
     _check_depth(depth, "the sinusoidal encoding")
-    if not isinstance(num_positions, (int, np.integer)) or num_positions < 1:
+    if isinstance(num_positions, bool) or not isinstance(num_positions, (int, np.integer)) or num_positions < 1:
         raise ValueError(f"num_positions must be a positive int, got {num_positions!r}")
+    _check_size(num_positions * depth, f"the encoding (num_positions={num_positions} x depth={depth})")
+    start = _int(start, "start", -2**53)
     positions = np.arange(start, start + num_positions)[:, None]
     angles = positions * frequencies(depth, base)[None, :]      # (positions, depth // 2)
     pe = np.empty((num_positions, depth))
@@ -63,6 +104,11 @@ def offset_matrix(offset: int, depth: int, base: float = DEFAULT_BASE) -> np.nda
     >>> bool(np.allclose(offset_matrix(5, 8) @ pe[3], pe[8]))
     True
     """
+    _check_depth(depth, "offset_matrix")
+    _check_size(depth * depth, f"the (depth x depth) matrix for depth={depth}")
+    if isinstance(offset, bool) or not isinstance(offset, (int, float, np.integer, np.floating)) \
+            or not math.isfinite(offset):
+        raise ValueError(f"offset must be a finite number of positions, got {offset!r:.40}")
     matrix = np.zeros((depth, depth))
     for i, angle in enumerate(offset * frequencies(depth, base)):
         c, s = np.cos(angle), np.sin(angle)
@@ -112,7 +158,11 @@ def rope_angles(positions, depth: int, base: float = DEFAULT_BASE) -> np.ndarray
     [[0.0, 0.0], [1.0, 0.1]]
     """
     _check_depth(depth, "rotary embeddings")
-    return np.asarray(positions, dtype=float)[:, None] * frequencies(depth, base)[None, :]
+    positions = _real(positions, "positions")
+    if positions.ndim != 1:
+        raise ValueError(f"positions must be a 1-D list of positions, got shape {positions.shape}")
+    _check_size(len(positions) * (depth // 2), "the angles (positions x depth / 2)")
+    return positions[:, None] * frequencies(depth, base)[None, :]
 
 
 def apply_rope(x, positions=None, base: float = DEFAULT_BASE, layout: str = "interleaved") -> np.ndarray:
@@ -126,12 +176,12 @@ def apply_rope(x, positions=None, base: float = DEFAULT_BASE, layout: str = "int
     >>> bool(np.allclose(np.linalg.norm(apply_rope(q), axis=-1), np.linalg.norm(q, axis=-1)))
     True
     """
-    x = np.asarray(x, dtype=float)
+    x = _real(x, "x")
     if x.ndim < 2:
         raise ValueError(f"x must be (..., seq, depth), got shape {x.shape}")
     seq, depth = x.shape[-2], x.shape[-1]
-    _check_depth(depth, "rotary embeddings")
-    positions = np.arange(seq) if positions is None else np.asarray(positions)
+    _check_depth(depth, f"rotary embeddings of x {x.shape}")
+    positions = np.arange(seq) if positions is None else _real(positions, "positions")
     if positions.shape != (seq,):
         raise ValueError(f"positions must have one entry per sequence element ({seq},), got {positions.shape}")
     angles = rope_angles(positions, depth, base)                # (seq, depth // 2)
@@ -162,9 +212,9 @@ def plot_encoding(pe, ax=None, title: str = "sinusoidal position encoding"):
     """
     import matplotlib.pyplot as plt
 
-    pe = np.asarray(pe)
-    if pe.ndim != 2:
-        raise ValueError(f"plot_encoding takes a (positions, depth) matrix, got shape {pe.shape}")
+    pe = _real(pe, "pe")
+    if pe.ndim != 2 or not pe.size:
+        raise ValueError(f"plot_encoding takes pe as a (positions, depth) matrix, got shape {pe.shape}")
     ax = ax or plt.subplots(figsize=(9, 3.5))[1]
     image = ax.imshow(pe, aspect="auto", cmap="RdBu", vmin=-1, vmax=1, interpolation="nearest")
     ax.set_xlabel("dimension")
@@ -180,7 +230,12 @@ def similarity_by_distance(pe, reference: int = 0) -> np.ndarray:
     >>> similarity_by_distance(sinusoidal_encoding(10, 16)).shape
     (10,)
     """
-    pe = np.asarray(pe)
+    pe = _real(pe, "pe")
+    if pe.ndim != 2 or not pe.size:
+        raise ValueError(f"pe must be a (positions, depth) matrix, got shape {pe.shape}")
+    if isinstance(reference, bool) or not isinstance(reference, (int, np.integer)) \
+            or not -len(pe) <= reference < len(pe):
+        raise ValueError(f"reference must be a position in 0..{len(pe) - 1}, got {reference!r:.40}")
     return pe @ pe[reference]
 
 
@@ -191,6 +246,13 @@ def plot_similarity(pe, references=(0,), ax=None, label: str = ""):
     """
     import matplotlib.pyplot as plt
 
+    if isinstance(references, (str, bytes)) or not isinstance(references, (list, tuple, range, np.ndarray)):
+        raise TypeError(f"references must be a list of positions, e.g. (0, 50), got {references!r:.40}")
+    pe = _real(pe, "pe")
+    bad = [r for r in references if isinstance(r, bool) or not isinstance(r, (int, np.integer))
+           or not (pe.ndim == 2 and -len(pe) <= r < len(pe))]
+    if bad:
+        raise ValueError(f"references must be positions of pe (shape {pe.shape}), got {bad[0]!r:.40}")
     ax = ax or plt.subplots(figsize=(7, 3))[1]
     for ref in references:
         ax.plot(similarity_by_distance(pe, ref), label=f"{label}reference position {ref}")
@@ -210,7 +272,13 @@ def rope_scores_by_offset(depth: int = 64, max_offset: int = 64, base: float = D
     >>> s.shape
     (9,)
     """
-    rng = np.random.default_rng(seed)
+    _check_depth(depth, "rope_scores_by_offset")
+    max_offset = _int(max_offset, "max_offset", 0)
+    _check_size((max_offset + 1) * depth, f"the rotated keys (max_offset + 1 = {max_offset + 1} x depth = {depth})")
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"seed must be a non-negative int, got {seed!r:.40}") from None
     q, k = rng.normal(size=depth), rng.normal(size=depth)
     offsets = np.arange(max_offset + 1)
     q_rot = apply_rope(q[None, :], positions=[0], base=base)[0]
@@ -228,6 +296,8 @@ def plot_rope(depth: int = 8, positions: int = 12, base: float = DEFAULT_BASE, a
     import matplotlib.pyplot as plt
 
     _check_depth(depth, "plot_rope")
+    positions = _int(positions, "positions", 1)
+    _check_size(positions * depth, f"the rotated vectors (positions={positions} x depth={depth})")
     radii = 1.0 + np.arange(depth // 2)              # pair i starts at (1 + i, 0): one circle per pair
     x = np.zeros((positions, depth))
     x[:, 0::2] = radii

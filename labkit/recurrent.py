@@ -13,6 +13,7 @@ Keras and TensorFlow are imported inside the functions, so ``import labkit.recur
 from __future__ import annotations
 
 import json
+import math
 import os
 import statistics
 import time
@@ -23,6 +24,14 @@ from typing import Any
 MODEL_KINDS = ("dense_bow", "lstm", "bilstm")
 #: Which TextVectorization output each model reads: word counts for the dense model, token ids for the others.
 INPUT_MODES = {"dense_bow": "multi_hot", "lstm": "int", "bilstm": "int"}
+#: The largest model :func:`build_classifier` builds (4 GB of float32 weights): a bigger one is a typo.
+MAX_PARAMETERS = 10**9
+
+
+def _check_path(value, name: str) -> Path:
+    if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
+        raise TypeError(f"{name} must be a folder or file path (a non-empty str or pathlib.Path), got {value!r:.60}")
+    return Path(value)
 
 
 # ---------------------------------------------------------------------------------------------- data
@@ -37,7 +46,7 @@ def check_class_folders(root: str | os.PathLike) -> list[str]:
     >>> check_class_folders(write_class_folders(rows, ["csharp", "java"], tmp))     # doctest: +SKIP
     ['csharp', 'java']
     """
-    root = Path(root)
+    root = _check_path(root, "root")
     if not root.is_dir():
         raise ValueError(f"dataset folder {root} does not exist (or is not a folder); expected one sub-folder "
                          f"per class, e.g. {root / 'python' / '0.txt'}")
@@ -62,6 +71,17 @@ def class_folder_dataset(root: str | os.PathLike, *, batch_size: int = 32, seed:
     >>> train = class_folder_dataset(root, batch_size=32, validation_split=0.2, subset="training")   # doctest: +SKIP
     """
     check_class_folders(root)
+    if batch_size is not None and (isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1):
+        raise ValueError(f"batch_size must be a positive int (or None for no batching), got {batch_size!r:.40}")
+    if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int) or seed < 0):
+        raise ValueError(f"seed must be a non-negative int, got {seed!r:.40}")
+    if validation_split is not None and (isinstance(validation_split, bool)
+                                         or not isinstance(validation_split, (int, float))
+                                         or not 0 < validation_split < 1):
+        raise ValueError(f"validation_split must be a fraction strictly between 0 and 1, got {validation_split!r:.40}")
+    if subset not in (None, "training", "validation", "both") or (subset is None) != (validation_split is None):
+        raise ValueError(f"subset must be 'training', 'validation' or 'both' together with a validation_split (and "
+                         f"None without one), got subset={subset!r:.40}, validation_split={validation_split!r:.40}")
     import keras
 
     return keras.utils.text_dataset_from_directory(str(root), batch_size=batch_size, seed=seed, shuffle=shuffle,
@@ -77,15 +97,22 @@ def question_folders(workdir: str | os.PathLike, profile=None) -> tuple[Path, Pa
     >>> train_root, test_root = question_folders(tempfile.mkdtemp())       # doctest: +SKIP
     """
     from labkit import data
-    from labkit.env import current
     from labkit.text import write_class_folders
 
-    profile = profile or current()
+    profile = data._profile(profile)
     spec = data.get("programming_questions")
     if profile.tiny:
-        workdir = Path(workdir)
+        workdir = _check_path(workdir, "workdir")
         return tuple(write_class_folders(data.read_rows(spec.name, split), spec.label_names, workdir / split)
                      for split in ("train", "test"))
+    if not profile.online:
+        # Keras would try the download and fail with a bare "URL fetch failure": say what is missing instead.
+        keras_datasets = Path(os.environ.get("KERAS_HOME") or Path.home() / ".keras").expanduser() / "datasets"
+        name = spec.full.url.rsplit("/", 1)[-1]
+        if not (keras_datasets / (name + "_archive")).is_file() and not (keras_datasets / name).is_dir():
+            raise OSError(f"dataset {spec.name!r} needs {spec.full.url}, and the network is unreachable; it is not "
+                          f"in the Keras cache ({keras_datasets}). Connect once (Keras then keeps it there) or use "
+                          "the tiny profile: LABKIT_PROFILE=tiny.")
     import keras
 
     extracted = Path(keras.utils.get_file(origin=spec.full.url, extract=True, file_hash=spec.full.sha256,
@@ -116,14 +143,22 @@ def build_classifier(kind: str, *, vocab_size: int, num_classes: int, seq_len: i
             raise ValueError(f"{name} must be a positive int, got {value!r}")
     if num_classes < 2:
         raise ValueError(f"num_classes must be at least 2, got {num_classes}")
+    if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
+        raise ValueError(f"dropout must be a fraction in [0, 1), got {dropout!r:.40}")
+    if kind != "dense_bow" and (isinstance(seq_len, bool) or not isinstance(seq_len, int) or seq_len < 1):
+        raise ValueError(f"a {kind} model reads sequences: seq_len must be a positive int, got {seq_len!r}")
+    width = units * (2 if kind == "bilstm" else 1)
+    parameters = (vocab_size * units if kind == "dense_bow"
+                  else vocab_size * embed_dim + 4 * width * (embed_dim + units + 1)) + width * num_classes
+    if parameters > MAX_PARAMETERS:
+        raise ValueError(f"vocab_size={vocab_size}, embed_dim={embed_dim}, units={units} and num_classes={num_classes} "
+                         f"make about {parameters:,} parameters, more than {MAX_PARAMETERS:,}; use smaller sizes")
     import keras
 
     head = [keras.layers.Dropout(dropout), keras.layers.Dense(num_classes, activation="softmax")]
     if kind == "dense_bow":
         return keras.Sequential([keras.Input((vocab_size,)), keras.layers.Dense(units, activation="relu"), *head],
                                 name=kind)
-    if isinstance(seq_len, bool) or not isinstance(seq_len, int) or seq_len < 1:
-        raise ValueError(f"a {kind} model reads sequences: seq_len must be a positive int, got {seq_len!r}")
     recurrent = keras.layers.LSTM(units)
     if kind == "bilstm":
         recurrent = keras.layers.Bidirectional(recurrent)
@@ -145,6 +180,8 @@ def fit_and_measure(model, train, validation, test, *, epochs: int, learning_rat
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
         raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    if not all(callable(getattr(model, method, None)) for method in ("compile", "fit", "evaluate", "count_params")):
+        raise TypeError(f"model must be a Keras model (build_classifier returns one), got {type(model).__name__}")
     import keras
 
     seconds: list[float] = []
@@ -177,8 +214,18 @@ def comparison_path() -> Path:
 
 def save_comparison(rows: dict[str, dict[str, Any]], profile_name: str, path: str | os.PathLike | None = None) -> Path:
     """Write ``{model name: {accuracy, parameters, seconds_per_epoch}}`` with the profile it was measured in."""
-    path = Path(path) if path is not None else comparison_path()
+    path = _check_path(path, "path") if path is not None else comparison_path()
+    if not isinstance(profile_name, str):
+        raise TypeError(f"profile_name must be a str such as 'tiny', got {type(profile_name).__name__}")
     keep = ("accuracy", "parameters", "seconds_per_epoch")
+    if not isinstance(rows, dict):
+        raise TypeError(f"rows must be a dict of model name -> result of fit_and_measure, got {type(rows).__name__}")
+    for name, row in rows.items():
+        if not isinstance(name, str) or not isinstance(row, dict) or not set(keep) <= set(row) or not all(
+                isinstance(row[key], (int, float)) and not isinstance(row[key], bool) and math.isfinite(row[key])
+                for key in keep):
+            raise ValueError(f"rows[{name!r:.30}] must be a dict with finite numbers under {', '.join(keep)} "
+                             f"(what fit_and_measure returns), got {row!r:.60}")
     table = {name: {key: row[key] for key in keep} for name, row in rows.items()}
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps({"profile": profile_name, "models": table}, indent=2) + "\n", encoding="utf-8")
@@ -191,7 +238,7 @@ def load_comparison(profile_name: str, path: str | os.PathLike | None = None) ->
     >>> load_comparison("tiny", "/nonexistent.json") is None
     True
     """
-    path = Path(path) if path is not None else comparison_path()
+    path = _check_path(path, "path") if path is not None else comparison_path()
     try:
         saved = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):

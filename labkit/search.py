@@ -30,17 +30,39 @@ METRICS = ("dot_product", "squared_l2")
 #: Below this many vectors partitioning and quantisation have too little data to train on (a leaf needs tens of
 #: points, a product-quantisation codebook 16 per block), so ScaNN is asked for brute-force scoring instead.
 BRUTE_FORCE_BELOW = 2_000
+#: The most values one array built here may hold (1 GB of float32).
+MAX_VALUES = 2**28
+
+
+def _real_array(name: str, array) -> np.ndarray:
+    """``array`` as float32, or a TypeError naming ``name`` (strings, complex numbers, ragged lists, None)."""
+    try:
+        raw = np.asarray(array)
+    except ValueError:
+        raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
+    if raw.dtype != bool and not (np.issubdtype(raw.dtype, np.number)
+                                  and not np.issubdtype(raw.dtype, np.complexfloating)):
+        raise TypeError(f"{name} must hold real numbers, got dtype {raw.dtype}")
+    return raw.astype(np.float32)
+
+
+def _positive_int(value, name: str, maximum: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1 \
+            or (maximum is not None and value > maximum):
+        limit = "" if maximum is None else f" (at most {maximum:,})"
+        raise ValueError(f"{name} must be a positive int{limit}, got {value!r:.40}")
+    return int(value)
 
 
 def _as_matrix(name: str, array, dim: int | None = None) -> np.ndarray:
-    matrix = np.asarray(array, dtype=np.float32)
+    matrix = _real_array(name, array)
     if matrix.ndim == 1 and name == "queries":
         matrix = matrix[None, :]
-    if matrix.ndim != 2 or matrix.shape[0] == 0:
+    if matrix.ndim != 2 or matrix.shape[0] == 0 or matrix.shape[1] == 0:
         raise ValueError(f"{name} must be a non-empty 2-D array (rows x dimensions), got shape {matrix.shape}")
     if dim is not None and matrix.shape[1] != dim:
         raise ValueError(f"{name} have dimension {matrix.shape[1]}, but the collection's vectors have dimension "
-                         f"{dim}; embed them with the same model")
+                         f"{dim} (database); embed them with the same model")
     if not np.isfinite(matrix).all():
         raise ValueError(f"{name} contain NaN or infinite values")
     return np.ascontiguousarray(matrix)
@@ -50,7 +72,8 @@ def _check_k(k, n: int) -> int:
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
         raise ValueError(f"k must be a positive int, got {k!r}")
     if k > n:
-        raise ValueError(f"k={k} is larger than the collection ({n} vectors); ask for at most {n} neighbours")
+        raise ValueError(f"k={k} is larger than the collection ({n} vectors); ask for at most {n} neighbours "
+                         "(or put more vectors in the database)")
     return int(k)
 
 
@@ -66,7 +89,10 @@ def normalize(vectors) -> np.ndarray:
     >>> normalize([[3.0, 4.0]]).tolist()
     [[0.6000000238418579, 0.800000011920929]]
     """
-    matrix = np.asarray(vectors, dtype=np.float32)
+    matrix = _real_array("vectors", vectors)
+    if matrix.ndim == 0 or matrix.shape[-1] == 0 or not np.isfinite(matrix).all():
+        raise ValueError(f"vectors must be finite (no NaN or inf) with shape (..., dimensions), got shape "
+                         f"{matrix.shape}")
     norms = np.linalg.norm(matrix, axis=-1, keepdims=True)
     return matrix / np.maximum(norms, 1e-12)
 
@@ -80,6 +106,7 @@ def exact_search(database, queries, k: int = 10, metric: str = "dot_product", ba
     database = _as_matrix("database", database)
     queries = _as_matrix("queries", queries, database.shape[1])
     k = _check_k(k, database.shape[0])
+    batch_size = _positive_int(batch_size, "batch_size")
     sign = 1.0 if metric == "dot_product" else -1.0
     squared_norms = (database * database).sum(axis=1) if metric == "squared_l2" else None
     all_indices, all_scores = [], []
@@ -103,11 +130,16 @@ def recall_at_k(approximate, exact, k: int | None = None) -> float:
     >>> recall_at_k([[1, 2, 3]], [[3, 2, 9]])
     0.6666666666666666
     """
-    approximate, exact = np.asarray(approximate), np.asarray(exact)
-    if approximate.ndim != 2 or exact.ndim != 2 or approximate.shape[0] != exact.shape[0]:
-        raise ValueError(f"recall_at_k needs two (queries x k) arrays with the same number of rows, got "
-                         f"{approximate.shape} and {exact.shape}")
-    k = k or exact.shape[1]
+    try:
+        approximate, exact = np.asarray(approximate), np.asarray(exact)
+    except ValueError:
+        raise ValueError("approximate and exact must be rectangular (queries x k) arrays of ids; one is ragged") \
+            from None
+    if approximate.ndim != 2 or exact.ndim != 2 or approximate.shape[0] != exact.shape[0] or not exact.size \
+            or not approximate.size:
+        raise ValueError(f"recall_at_k needs two non-empty (queries x k) arrays, approximate and exact, with the same "
+                         f"number of rows, got {approximate.shape} and {exact.shape}")
+    k = exact.shape[1] if k is None else _positive_int(k, "k")
     if k > exact.shape[1] or k > approximate.shape[1]:
         raise ValueError(f"k={k} is more than the neighbours given ({approximate.shape[1]} and {exact.shape[1]})")
     hits = [len(set(a[:k].tolist()) & set(e[:k].tolist())) for a, e in zip(approximate, exact)]
@@ -129,6 +161,7 @@ def scann_defaults(n: int, k: int = 10) -> dict:
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive number of vectors, got {n!r}")
+    k = _positive_int(k, "k")
     reorder = min(int(n), max(100, 10 * k))
     if n < BRUTE_FORCE_BELOW:
         return {"mode": "brute_force", "reorder": None}
@@ -199,8 +232,13 @@ def build_scann(database, k: int = 10, metric: str = "dot_product", **overrides)
     if unknown:
         raise ValueError(f"unknown ScaNN settings {sorted(unknown)}; known: {sorted(scann_defaults(10**6))}")
     config.update(overrides)
-    if config["mode"] not in {"brute_force", "tree_ah"}:
+    if config["mode"] not in ("brute_force", "tree_ah"):
         raise ValueError(f"mode={config['mode']!r}; use 'brute_force' or 'tree_ah'")
+    limits = {"num_leaves": n, "leaves_to_search": n, "training_sample_size": n, "dimensions_per_block": dim,
+              "reorder": n}
+    for key, value in overrides.items():
+        if key in limits and not (key == "reorder" and value is None):
+            _positive_int(value, key, limits[key])      # ScaNN's C++ would abort on a negative or huge value
     if config["mode"] == "tree_ah":
         config.setdefault("num_leaves", int(round(math.sqrt(n))))
         config.setdefault("leaves_to_search", max(1, math.ceil(0.05 * config["num_leaves"])))
@@ -210,6 +248,11 @@ def build_scann(database, k: int = 10, metric: str = "dot_product", **overrides)
             config["reorder"] = min(n, max(100, 10 * k))
         if not 1 <= config["num_leaves"] <= n:
             raise ValueError(f"num_leaves={config['num_leaves']} must be in 1..{n} (the collection size)")
+        if "leaves_to_search" not in overrides:         # a default computed for another number of leaves
+            config["leaves_to_search"] = min(config["leaves_to_search"], config["num_leaves"])
+        if config["leaves_to_search"] > config["num_leaves"]:
+            raise ValueError(f"leaves_to_search={config['leaves_to_search']} is more than num_leaves="
+                             f"{config['num_leaves']}")
     pybind = _import_scann_pybind()
     start = time.perf_counter()
     builder = pybind.builder(database, k, metric)
@@ -229,9 +272,14 @@ def queries_per_second(search, queries, repeats: int = 3) -> float:
 
     >>> queries_per_second(lambda q: exact_search(docs, q, k=10), queries)            # doctest: +SKIP
     """
+    if not callable(search):
+        raise TypeError(f"search must be a function taking the queries, got {type(search).__name__}")
     queries = np.asarray(queries)
+    if queries.ndim == 0 or not len(queries):
+        raise ValueError(f"queries must be a non-empty list or array of queries, got shape {queries.shape}")
+    repeats = _positive_int(repeats, "repeats", 1000)
     best = math.inf
-    for _ in range(max(1, repeats)):
+    for _ in range(repeats):
         start = time.perf_counter()
         search(queries)
         best = min(best, time.perf_counter() - start)
@@ -248,9 +296,16 @@ def clustered_vectors(n: int, dim: int, centres: int, spread: float = 0.35, seed
     >>> clustered_vectors(1000, 8, centres=10).shape
     (1000, 8)
     """
-    if min(n, dim, centres) < 1:
-        raise ValueError(f"n, dim and centres must be positive, got n={n}, dim={dim}, centres={centres}")
-    rng = np.random.default_rng(seed)
+    n, dim, centres = _positive_int(n, "n"), _positive_int(dim, "dim"), _positive_int(centres, "centres")
+    if max(n, centres) * dim > MAX_VALUES:
+        raise ValueError(f"n={n} (or centres={centres}) x dim={dim} is more than {MAX_VALUES:,} values")
+    if isinstance(spread, bool) or not isinstance(spread, (int, float, np.integer, np.floating)) \
+            or not 0 <= spread <= 1e6:
+        raise ValueError(f"spread must be a number in [0, 1e6], got {spread!r:.40}")
+    try:
+        rng = np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"seed must be a non-negative int, got {seed!r:.40}") from None
     means = normalize(rng.standard_normal((centres, dim)))
     assignment = rng.integers(0, centres, size=n)
     noise = rng.standard_normal((n, dim)).astype(np.float32) * (spread / math.sqrt(dim))

@@ -14,6 +14,8 @@ Imports of TensorFlow happen inside :func:`keras_standardize` only, so ``import 
 """
 from __future__ import annotations
 
+import math
+import os
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -26,6 +28,8 @@ import numpy as np
 HTML_TAG = r"</?[A-Za-z][^<>]*>"
 _HTML_TAG_RE = re.compile(HTML_TAG)
 _SPACES_RE = re.compile(r"\s+")
+#: The largest vocabulary the skip-gram helpers accept (each negative draw allocates one weight per word).
+MAX_VOCABULARY = 10_000_000
 
 
 def _is_punctuation_or_symbol(char: str) -> bool:
@@ -42,7 +46,7 @@ def standardize(text: str) -> str:
     'its great really 1010'
     """
     if not isinstance(text, str):
-        raise TypeError(f"standardize expects a str, got {type(text).__name__} ({text!r:.60})")
+        raise TypeError(f"text: standardize expects a str, got {type(text).__name__} ({text!r:.60})")
     text = _HTML_TAG_RE.sub(" ", text.lower())
     text = "".join(char for char in text if not _is_punctuation_or_symbol(char))
     return _SPACES_RE.sub(" ", text).strip()
@@ -69,11 +73,11 @@ def keras_standardize(tensor):
 def _row_text_label(row, index: int):
     if isinstance(row, Mapping):
         if "text" not in row or "label" not in row:
-            raise ValueError(f"row {index} needs the keys 'text' and 'label', got {sorted(row)}")
+            raise ValueError(f"rows[{index}] needs the keys 'text' and 'label', got {sorted(map(str, row))}")
         return row["text"], row["label"]
     if isinstance(row, Sequence) and not isinstance(row, str) and len(row) == 2:
         return row[0], row[1]
-    raise TypeError(f"row {index} must be a dict with 'text' and 'label' or a (text, label) pair, got {row!r:.80}")
+    raise TypeError(f"rows[{index}] must be a dict with 'text' and 'label' or a (text, label) pair, got {row!r:.80}")
 
 
 def write_class_folders(rows: Iterable, label_names: Sequence[str], root) -> Path:
@@ -86,16 +90,23 @@ def write_class_folders(rows: Iterable, label_names: Sequence[str], root) -> Pat
 
     >>> write_class_folders([("print(1)", 0)], ["python", "java"], tempfile.mkdtemp())     # doctest: +SKIP
     """
+    if isinstance(label_names, (str, bytes)) or not isinstance(label_names, Iterable):
+        raise TypeError(f"label_names must be a list of class names, got {label_names!r:.60}")
     label_names = list(label_names)
-    if not label_names or len(set(label_names)) != len(label_names):
-        raise ValueError(f"label_names must be distinct, non-empty names, got {label_names!r}")
     for name in label_names:
         if not isinstance(name, str) or not name or "/" in name or name in {".", ".."}:
-            raise ValueError(f"label name {name!r} cannot be a folder name; use plain names like 'python'")
+            raise ValueError(f"label name {name!r:.40} (in label_names) cannot be a folder name; use plain names "
+                             "like 'python'")
+    if not label_names or len(set(label_names)) != len(label_names):
+        raise ValueError(f"label_names must be distinct, non-empty names, got {label_names!r}")
+    if not isinstance(root, (str, os.PathLike)) or not os.fspath(root):
+        raise TypeError(f"root must be a folder path (str or pathlib.Path), got {root!r:.60}")
     root = Path(root)
-    if root.exists() and any(root.iterdir()):
-        raise ValueError(f"{root} is not empty; write class folders into a new or empty folder "
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise ValueError(f"root {root} is not empty (or is a file); write class folders into a new or empty folder "
                          "(e.g. tempfile.mkdtemp()) so old files cannot mix in")
+    if isinstance(rows, (str, bytes, Mapping)) or not isinstance(rows, Iterable):
+        raise TypeError(f"rows must be a list of dicts or (text, label) pairs, got {rows!r:.60}")
     rows = list(rows)
     if not rows:
         raise ValueError("rows is empty: there is nothing to write")
@@ -104,15 +115,15 @@ def write_class_folders(rows: Iterable, label_names: Sequence[str], root) -> Pat
         text, label = _row_text_label(row, index)
         if isinstance(label, (int, np.integer)) and not isinstance(label, bool):
             if not 0 <= label < len(label_names):
-                raise ValueError(f"row {index} has label {label}, outside 0..{len(label_names) - 1} "
+                raise ValueError(f"rows[{index}] has label {label}, outside 0..{len(label_names) - 1} "
                                  f"(label names: {label_names})")
             name = label_names[label]
         elif isinstance(label, str) and label in label_names:
             name = label
         else:
-            raise ValueError(f"row {index} has unknown label {label!r}; use an index or one of {label_names}")
+            raise ValueError(f"rows[{index}] has unknown label {label!r:.40}; use an index or one of {label_names}")
         if not isinstance(text, str):
-            raise TypeError(f"row {index}: text must be a str, got {type(text).__name__}")
+            raise TypeError(f"rows[{index}]: text must be a str, got {type(text).__name__}")
         planned.append((name, index, text))
     for name in label_names:
         (root / name).mkdir(parents=True, exist_ok=True)
@@ -137,15 +148,42 @@ def sampling_table(size: int, sampling_factor: float = 1e-5) -> np.ndarray:
     >>> sampling_table(5)[:3].round(4).tolist()
     [0.0, 0.0032, 0.0055]
     """
-    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or size < 2:
-        raise ValueError(f"size must be an int >= 2 (the vocabulary size, padding included), got {size!r}")
-    if not 0 < sampling_factor <= 1:
-        raise ValueError(f"sampling_factor must be in (0, 1], got {sampling_factor!r}")
+    if isinstance(size, bool) or not isinstance(size, (int, np.integer)) or not 2 <= size <= MAX_VOCABULARY:
+        raise ValueError(f"size must be an int >= 2 (the vocabulary size, padding included), got {size!r:.40}; "
+                         f"at most {MAX_VOCABULARY:,}")
+    if not _is_real(sampling_factor) or not 0 < sampling_factor <= 1:
+        raise ValueError(f"sampling_factor must be a number in (0, 1], got {sampling_factor!r:.40}")
     rank = np.arange(1, size, dtype=np.float64)
     # Zipf frequency with the harmonic-number correction terms, as in word2vec's analysis of ranked vocabularies.
     inverse_frequency = rank * (np.log(rank) + _EULER_GAMMA) + 0.5 - 1.0 / (12.0 * rank)
     keep = np.minimum(1.0, np.sqrt(sampling_factor * inverse_frequency))
     return np.concatenate([[0.0], keep])
+
+
+def _is_collection(value) -> bool:
+    """A list-like of items: not a string, not a 0-d array."""
+    if isinstance(value, np.ndarray):
+        return value.ndim > 0
+    return isinstance(value, Iterable) and not isinstance(value, (str, bytes))
+
+
+def _is_real(value) -> bool:
+    return isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool) \
+        and math.isfinite(value)
+
+
+def _vocabulary_size(value) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or not 2 <= value <= MAX_VOCABULARY:
+        raise ValueError(f"vocabulary_size must be an int >= 2, got {value!r:.40}; at most {MAX_VOCABULARY:,}")
+    return int(value)
+
+
+def _generator(seed, name: str) -> np.random.Generator:
+    try:
+        return np.random.default_rng(seed)
+    except (TypeError, ValueError):
+        raise TypeError(f"{name} must be a non-negative int seed, a numpy Generator or None, got {seed!r:.40}") \
+            from None
 
 
 def sample_negatives(exclude: Iterable[int], vocabulary_size: int, num_negatives: int, rng=None,
@@ -161,17 +199,24 @@ def sample_negatives(exclude: Iterable[int], vocabulary_size: int, num_negatives
     """
     if isinstance(num_negatives, bool) or not isinstance(num_negatives, (int, np.integer)) or num_negatives < 0:
         raise ValueError(f"num_negatives must be an int >= 0, got {num_negatives!r}")
-    if isinstance(vocabulary_size, bool) or not isinstance(vocabulary_size, (int, np.integer)) or vocabulary_size < 2:
-        raise ValueError(f"vocabulary_size must be an int >= 2, got {vocabulary_size!r}")
-    rng = np.random.default_rng(rng)
+    if num_negatives > MAX_VOCABULARY:
+        raise ValueError(f"num_negatives={num_negatives} is more than {MAX_VOCABULARY:,} draws")
+    vocabulary_size = _vocabulary_size(vocabulary_size)
+    rng = _generator(rng, "rng")
     if probabilities is None:
         weights = np.ones(vocabulary_size, dtype=np.float64)
     else:
-        weights = np.asarray(probabilities, dtype=np.float64).copy()
+        try:
+            weights = np.array(probabilities, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"probabilities must be {vocabulary_size} numbers, got {probabilities!r:.60}") from None
         if weights.shape != (vocabulary_size,) or (weights < 0).any() or not np.isfinite(weights).all():
             raise ValueError(f"probabilities must be {vocabulary_size} non-negative finite weights, "
                              f"got shape {weights.shape}")
     weights[0] = 0.0                                   # padding is never a word
+    if not _is_collection(exclude) \
+            or not all(isinstance(i, (int, np.integer)) and not isinstance(i, bool) for i in exclude):
+        raise TypeError(f"exclude must be a collection of int word ids, got {exclude!r:.60}")
     excluded = [int(i) for i in exclude if 0 <= int(i) < vocabulary_size]
     weights[excluded] = 0.0
     total = weights.sum()
@@ -184,7 +229,11 @@ def sample_negatives(exclude: Iterable[int], vocabulary_size: int, num_negatives
 
 
 def _check_sequence(sequence, vocabulary_size: int) -> np.ndarray:
-    ids = np.asarray(sequence)
+    try:
+        ids = np.asarray(sequence)
+    except ValueError:
+        raise ValueError("sequence must be a 1-D list of word ids; it is ragged (nested lists of different "
+                         "lengths)") from None
     if ids.ndim != 1:
         raise ValueError(f"sequence must be a 1-D list of word ids, got shape {ids.shape}")
     if ids.size and not np.issubdtype(ids.dtype, np.integer):
@@ -212,19 +261,26 @@ def skipgram_pairs(sequence, vocabulary_size: int, window_size: int = 4, negativ
     >>> int(labels.sum()), len(labels)
     (6, 12)
     """
-    if isinstance(vocabulary_size, bool) or not isinstance(vocabulary_size, (int, np.integer)) or vocabulary_size < 2:
-        raise ValueError(f"vocabulary_size must be an int >= 2, got {vocabulary_size!r}")
+    vocabulary_size = _vocabulary_size(vocabulary_size)
     if isinstance(window_size, bool) or not isinstance(window_size, (int, np.integer)) or window_size < 1:
         raise ValueError(f"window_size must be an int >= 1, got {window_size!r}")
-    if not np.isfinite(negative_samples) or negative_samples < 0:
-        raise ValueError(f"negative_samples must be a number >= 0, got {negative_samples!r}")
+    if not _is_real(negative_samples) or not 0 <= negative_samples <= 100:
+        raise ValueError(f"negative_samples must be a number in [0, 100] (word2vec uses 2 to 20), "
+                         f"got {negative_samples!r:.40}")
     ids = _check_sequence(sequence, vocabulary_size)
     if sampling_table is not None:
-        sampling_table = np.asarray(sampling_table, dtype=np.float64)
-        if sampling_table.shape[0] < vocabulary_size:
-            raise ValueError(f"sampling_table has {sampling_table.shape[0]} entries but vocabulary_size is "
-                             f"{vocabulary_size}; build it with sampling_table({vocabulary_size})")
-    rng = np.random.default_rng(seed)
+        try:
+            sampling_table = np.asarray(sampling_table, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise TypeError(f"sampling_table must be an array of keep probabilities, got {sampling_table!r:.60}") \
+                from None
+        if sampling_table.ndim != 1 or sampling_table.shape[0] < vocabulary_size:
+            raise ValueError(f"sampling_table has {sampling_table.shape[0] if sampling_table.ndim else 0} entries "
+                             f"(shape {sampling_table.shape}) but vocabulary_size is {vocabulary_size}; build it "
+                             f"with sampling_table({vocabulary_size})")
+        if not np.isfinite(sampling_table).all() or (sampling_table < 0).any() or (sampling_table > 1).any():
+            raise ValueError("sampling_table must hold keep probabilities in [0, 1] (no NaN)")
+    rng = _generator(seed, "seed")
 
     positives: list[tuple[int, int]] = []
     for i, target in enumerate(ids):
@@ -271,14 +327,23 @@ def skipgram_examples(sequences, vocabulary_size: int, window_size: int = 2, num
     >>> t.shape, c.shape, y[0].tolist()
     ((4,), (4, 3), [1, 0, 0])
     """
-    rng = np.random.default_rng(seed)
+    if not _is_collection(sequences):
+        raise TypeError(f"sequences must be a list of word-id sequences, got {sequences!r:.60}")
+    if isinstance(num_negatives, bool) or not isinstance(num_negatives, (int, np.integer)) \
+            or not 0 <= num_negatives <= 1000:
+        raise ValueError(f"num_negatives must be an int in 0..1000, got {num_negatives!r:.40}")
+    vocabulary_size = _vocabulary_size(vocabulary_size)
+    rng = _generator(seed, "seed")
     targets, contexts = [], []
-    for sequence in sequences:
-        pairs, _ = skipgram_pairs(sequence, vocabulary_size, window_size, negative_samples=0.0,
+    for index, sequence in enumerate(sequences):
+        try:
+            ids = _check_sequence(sequence, vocabulary_size)
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"sequences[{index}]: {error}") from None
+        pairs, _ = skipgram_pairs(ids, vocabulary_size, window_size, negative_samples=0.0,
                                   sampling_table=sampling_table, seed=rng, shuffle=False)
         if not len(pairs):
             continue
-        ids = _check_sequence(sequence, vocabulary_size)
         neighbours: dict[int, set[int]] = {}
         for i, word in enumerate(ids):
             neighbours.setdefault(int(word), set()).update(

@@ -18,6 +18,7 @@ Frameworks are imported inside the functions that need them, so ``import labkit.
 from __future__ import annotations
 
 import html
+import numbers
 import time
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -31,6 +32,55 @@ from dataclasses import dataclass, field
 GPT2_SPLIT = r"""'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+"""
 
 
+# Input checks, shared by the functions below (each raises an error that names the argument).
+
+def _check_str(text, name: str = "text") -> str:
+    if not isinstance(text, str):
+        raise TypeError(f"{name} must be a str, got {type(text).__name__}")
+    return text
+
+
+def _check_texts(texts, name: str = "texts") -> list[str]:
+    """A list of strings (not one string, not a list holding anything else)."""
+    if isinstance(texts, (str, bytes)) or not isinstance(texts, Iterable):
+        raise TypeError(f"{name} must be a list of strings, got {type(texts).__name__}")
+    texts = list(texts)
+    for i, text in enumerate(texts):
+        _check_str(text, f"{name}[{i}]")
+    return texts
+
+
+def _check_int(value, name: str, low: int, high: int | None = None) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
+        bounds = f">= {low}" if high is None else f"in {low}..{high}"
+        raise ValueError(f"{name} must be an int {bounds}, got {value!r:.40}")
+    return value
+
+
+def _check_merges(merges) -> list[tuple[int, int]]:
+    """Merges in learning order: merge i joins two ids that exist before it (below 256 + i)."""
+    if isinstance(merges, (str, bytes)) or not isinstance(merges, Iterable):
+        raise TypeError(f"merges must be a list of (id, id) pairs, got {type(merges).__name__}")
+    merges = list(merges)
+    for i, pair in enumerate(merges):
+        if not (isinstance(pair, (tuple, list)) and len(pair) == 2 and all(
+                isinstance(t, int) and not isinstance(t, bool) and 0 <= t < 256 + i for t in pair)):
+            raise ValueError(f"merges[{i}] must be a pair of ids in 0..{255 + i} (bytes and earlier merges), "
+                             f"got {pair!r:.40}")
+    return [tuple(pair) for pair in merges]
+
+
+def _check_ids(ids, vocab_size: int, name: str = "ids") -> list[int]:
+    if isinstance(ids, (str, bytes)) or not isinstance(ids, Iterable) or getattr(ids, "ndim", 1) == 0:
+        raise TypeError(f"{name} must be a list of token ids, got {type(ids).__name__}")
+    ids = list(ids)
+    bad = [i for i in ids if isinstance(i, bool) or not isinstance(i, numbers.Integral) or not 0 <= i < vocab_size]
+    if bad:
+        raise ValueError(f"{name} must hold token ids in 0..{vocab_size - 1} (256 bytes + {vocab_size - 256} "
+                         f"merges), got {bad[0]!r:.40}")
+    return [int(i) for i in ids]
+
+
 def pretokenize(text: str) -> list[bytes]:
     """Cut ``text`` into GPT-2 chunks and return each chunk's UTF-8 bytes.
 
@@ -39,11 +89,14 @@ def pretokenize(text: str) -> list[bytes]:
     """
     import regex  # the `re` module has no \\p{L} (any letter); `regex` does
 
-    return [chunk.encode("utf-8") for chunk in regex.findall(GPT2_SPLIT, text)]
+    return [chunk.encode("utf-8") for chunk in regex.findall(GPT2_SPLIT, _check_str(text))]
 
 
 def count_pairs(words: Mapping[tuple[int, ...], int]) -> Counter:
     """How often each adjacent pair of ids occurs, weighting each word by its count."""
+    if not isinstance(words, Mapping) or not all(isinstance(w, tuple) and isinstance(n, int) and not isinstance(
+            n, bool) and n >= 0 for w, n in words.items()):
+        raise TypeError("words must map tuples of ids to counts (non-negative ints)")
     pairs: Counter = Counter()
     for word, count in words.items():
         for pair in zip(word, word[1:]):
@@ -53,6 +106,9 @@ def count_pairs(words: Mapping[tuple[int, ...], int]) -> Counter:
 
 def merge(word: tuple[int, ...], pair: tuple[int, int], new_id: int) -> tuple[int, ...]:
     """Replace every occurrence of ``pair`` in ``word`` (left to right) by ``new_id``."""
+    if not isinstance(word, (tuple, list)) or not isinstance(pair, (tuple, list)) or len(pair) != 2:
+        raise TypeError(f"word must be a tuple of ids and pair a pair of ids, got word={word!r:.30}, pair={pair!r:.30}")
+    _check_int(new_id, "new_id", 0)
     merged, i = [], 0
     while i < len(word):
         if i + 1 < len(word) and (word[i], word[i + 1]) == pair:
@@ -71,6 +127,7 @@ def train_bpe(texts: Iterable[str], vocab_size: int) -> BytePairEncoding:
     """
     if isinstance(texts, str):
         raise TypeError("train_bpe takes a list of texts, not a single string; wrap it: train_bpe([text], ...)")
+    texts = _check_texts(texts)
     if isinstance(vocab_size, bool) or not isinstance(vocab_size, int) or vocab_size < 256:
         raise ValueError(f"vocab_size={vocab_size!r} is smaller than the byte alphabet: byte-level BPE needs "
                          "at least 256 (one id per byte value)")
@@ -95,7 +152,7 @@ def train_bpe(texts: Iterable[str], vocab_size: int) -> BytePairEncoding:
 
 def bpe_encode(text: str, merges: Sequence[tuple[int, int]]) -> list[int]:
     """Encode ``text``: bytes of each chunk, then apply the learned merges, earliest-learned first."""
-    rank = {pair: i for i, pair in enumerate(merges)}
+    rank = {pair: i for i, pair in enumerate(_check_merges(merges))}
     ids: list[int] = []
     for chunk in pretokenize(text):
         word = tuple(chunk)
@@ -111,7 +168,7 @@ def bpe_encode(text: str, merges: Sequence[tuple[int, int]]) -> list[int]:
 def token_bytes(merges: Sequence[tuple[int, int]]) -> list[bytes]:
     """The bytes each id stands for: ids 0-255 are single bytes, id 256 + i is merge i's two parts joined."""
     table = [bytes([b]) for b in range(256)]
-    for left, right in merges:
+    for left, right in _check_merges(merges):
         table.append(table[left] + table[right])
     return table
 
@@ -119,7 +176,7 @@ def token_bytes(merges: Sequence[tuple[int, int]]) -> list[bytes]:
 def bpe_decode(ids: Iterable[int], merges: Sequence[tuple[int, int]]) -> str:
     """Join the bytes of ``ids`` and decode UTF-8 (invalid sequences, possible for arbitrary ids, become U+FFFD)."""
     table = token_bytes(merges)
-    return b"".join(table[i] for i in ids).decode("utf-8", errors="replace")
+    return b"".join(table[i] for i in _check_ids(ids, len(table))).decode("utf-8", errors="replace")
 
 
 @dataclass
@@ -134,6 +191,7 @@ class BytePairEncoding:
     counts: list[int] = field(default_factory=list)
 
     def __post_init__(self):
+        self.merges = _check_merges(self.merges)
         self._bytes = token_bytes(self.merges)
         self._cache: dict[str, list[int]] = {}
 
@@ -142,22 +200,20 @@ class BytePairEncoding:
         return 256 + len(self.merges)
 
     def encode(self, text: str) -> list[int]:
-        if not isinstance(text, str):
-            raise TypeError(f"encode expects a str, got {type(text).__name__}")
-        return bpe_encode(text, self.merges)
+        return bpe_encode(_check_str(text), self.merges)
 
     def decode(self, ids: Iterable[int]) -> str:
-        return b"".join(self._bytes[i] for i in ids).decode("utf-8", errors="replace")
+        return b"".join(self._bytes[i] for i in _check_ids(ids, self.vocab_size)).decode("utf-8", errors="replace")
 
     def token_bytes(self, token_id: int) -> bytes:
-        return self._bytes[token_id]
+        return self._bytes[_check_int(token_id, "token_id", 0, self.vocab_size - 1)]
 
     def encode_fast(self, text: str) -> list[int]:
         """:meth:`encode` with a cache of encoded chunks (what real tokenizers do); the throughput test uses it."""
         import regex
 
         ids: list[int] = []
-        for chunk in regex.findall(GPT2_SPLIT, text):
+        for chunk in regex.findall(GPT2_SPLIT, _check_str(text)):
             if chunk not in self._cache:
                 self._cache[chunk] = bpe_encode(chunk, self.merges)
             ids.extend(self._cache[chunk])
@@ -185,9 +241,10 @@ def train_subword(kind: str, texts: Sequence[str], vocab_size: int, lowercase: b
 
     if kind not in SUBWORD_KINDS:
         raise ValueError(f"unknown tokenizer kind {kind!r}; use one of {', '.join(SUBWORD_KINDS)}")
-    texts = list(texts)
+    texts = _check_texts(texts)
     if not any(t.strip() for t in texts):
-        raise ValueError("cannot train a tokenizer on an empty corpus")
+        raise ValueError("cannot train a tokenizer on an empty corpus (texts)")
+    _check_int(vocab_size, "vocab_size", 2, 10_000_000)
     if kind == "bpe":
         if vocab_size < 256:
             raise ValueError(f"vocab_size={vocab_size} is smaller than the 256-byte alphabet of byte-level BPE")
@@ -224,17 +281,22 @@ def train_sentencepiece(texts: Sequence[str], vocab_size: int, model_type: str =
 
     import sentencepiece as spm
 
-    texts = [t for t in texts if t.strip()]
+    texts = [t for t in _check_texts(texts) if t.strip()]
     if not texts:
-        raise ValueError("cannot train SentencePiece on an empty corpus")
-    if model_type not in {"bpe", "unigram", "char", "word"}:
+        raise ValueError("cannot train SentencePiece on an empty corpus (texts)")
+    if model_type not in ("bpe", "unigram", "char", "word"):
         raise ValueError(f"model_type={model_type!r}; use 'bpe', 'unigram', 'char' or 'word'")
+    _check_int(vocab_size, "vocab_size", 4, 10_000_000)        # at least <unk>, <s>, </s> and one piece
     model = io.BytesIO()
-    spm.SentencePieceTrainer.train(
-        sentence_iterator=iter(texts), model_writer=model, vocab_size=vocab_size, model_type=model_type,
-        byte_fallback=byte_fallback, character_coverage=1.0, normalization_rule_name="identity",
-        remove_extra_whitespaces=False, split_digits=True, num_threads=1, minloglevel=2,
-        allow_whitespace_only_pieces=True, max_sentence_length=1 << 16)
+    try:
+        spm.SentencePieceTrainer.train(
+            sentence_iterator=iter(texts), model_writer=model, vocab_size=vocab_size, model_type=model_type,
+            byte_fallback=byte_fallback, character_coverage=1.0, normalization_rule_name="identity",
+            remove_extra_whitespaces=False, split_digits=True, num_threads=1, minloglevel=2,
+            allow_whitespace_only_pieces=True, max_sentence_length=1 << 16)
+    except RuntimeError as error:            # SentencePiece reports an impossible vocab_size this way
+        raise ValueError(f"vocab_size={vocab_size} does not fit this corpus and model_type={model_type!r}: "
+                         f"{str(error).splitlines()[-1]}") from None
     return spm.SentencePieceProcessor(model_proto=model.getvalue())
 
 
@@ -496,7 +558,7 @@ def fertility(tokenizer, texts: Sequence[str]) -> float:
     >>> fertility(labkit.hub.tiktoken_encoding(), ["hello world"])          # doctest: +SKIP
     1.0
     """
-    adapter = adapt(tokenizer)
+    adapter, texts = adapt(tokenizer), _check_texts(texts)
     words = sum(len(t.split()) for t in texts)
     if words == 0:
         raise ValueError("fertility needs texts with at least one word")
@@ -505,15 +567,15 @@ def fertility(tokenizer, texts: Sequence[str]) -> float:
 
 def round_trip_rate(tokenizer, texts: Sequence[str]) -> float:
     """Fraction of ``texts`` for which ``decode(encode(text)) == text`` exactly."""
-    adapter = adapt(tokenizer)
+    adapter, texts = adapt(tokenizer), _check_texts(texts)
     if not texts:
-        raise ValueError("round_trip_rate needs at least one text")
+        raise ValueError("round_trip_rate needs at least one text in texts")
     return sum(adapter.decode(adapter.encode(t)) == t for t in texts) / len(texts)
 
 
 def unknown_rate(tokenizer, texts: Sequence[str]) -> float:
     """Fraction of tokens that are the unknown token (0.0 for byte-level tokenizers, which have none)."""
-    adapter = adapt(tokenizer)
+    adapter, texts = adapt(tokenizer), _check_texts(texts)
     ids = [i for t in texts for i in adapter.encode(t)]
     if not ids:
         raise ValueError("unknown_rate needs texts that produce at least one token")
@@ -528,8 +590,10 @@ def throughput(tokenizer, texts: Sequence[str], min_seconds: float = 0.2, repeat
     Encodes the whole list until ``min_seconds`` have passed, ``repeats`` times, and keeps the best rate (the
     least disturbed by other work on the machine).
     """
-    adapter = adapt(tokenizer)
-    texts = list(texts)
+    adapter, texts = adapt(tokenizer), _check_texts(texts)
+    if isinstance(min_seconds, bool) or not isinstance(min_seconds, (int, float)) or not 0 <= min_seconds <= 60:
+        raise ValueError(f"min_seconds must be a number of seconds in [0, 60], got {min_seconds!r:.40}")
+    _check_int(repeats, "repeats", 1, 100)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     if megabytes == 0:
         raise ValueError("throughput needs non-empty texts")
@@ -555,9 +619,11 @@ def compare_tokenizers(tokenizers: Mapping[str, object], texts_by_language: Mapp
     """
     import pandas as pd
 
-    if not tokenizers:
-        raise ValueError("compare_tokenizers needs at least one tokenizer")
-    if not texts_by_language or not all(texts_by_language.values()):
+    if not isinstance(tokenizers, Mapping) or not tokenizers:
+        raise ValueError("compare_tokenizers needs at least one tokenizer: tokenizers maps names to tokenizers")
+    if not isinstance(texts_by_language, Mapping) or not texts_by_language \
+            or not all(_check_texts(texts, f"texts_by_language[{lang!r}]")
+                       for lang, texts in texts_by_language.items()):
         raise ValueError("texts_by_language must map each language to a non-empty list of texts")
     everything = [t for texts in texts_by_language.values() for t in texts]
     rows = []

@@ -93,14 +93,28 @@ class JobSpec:
 
 def validate(spec: JobSpec) -> JobSpec:
     """Check ``spec`` against the table of valid combinations; raise ValueError naming the field and choices."""
-    if not isinstance(spec, JobSpec):
-        raise TypeError(f"expected a JobSpec, got {type(spec).__name__}")
-    if not spec.display_name or not isinstance(spec.display_name, str):
-        raise ValueError("display_name must be a non-empty string")
-    if not isinstance(spec.replica_count, int) or spec.replica_count < 1:
+    _check_spec(spec)
+    for name in ("display_name", "machine_type", "container_image", "region", "output_dir"):
+        value = getattr(spec, name)
+        if not isinstance(value, str) or not value:
+            raise ValueError(f"{name} must be a non-empty string, got {value!r:.60}"
+                             + (" (container_image: a training container URI)" if name == "container_image" else ""))
+    for name in ("accelerator_type", "tpu_topology"):
+        if getattr(spec, name) is not None and not isinstance(getattr(spec, name), str):
+            raise TypeError(f"{name} must be a string or None, got {getattr(spec, name)!r:.60}")
+    if isinstance(spec.replica_count, bool) or not isinstance(spec.replica_count, int) or spec.replica_count < 1:
         raise ValueError(f"replica_count must be a positive int, got {spec.replica_count!r}")
-    if not spec.container_image:
-        raise ValueError("container_image is required (a training container URI)")
+    if isinstance(spec.accelerator_count, bool) or not isinstance(spec.accelerator_count, int) \
+            or spec.accelerator_count < 0:
+        raise ValueError(f"accelerator_count must be an int >= 0, got {spec.accelerator_count!r:.40}")
+    for name in ("command", "args"):
+        value = getattr(spec, name)
+        if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):
+            raise TypeError(f"{name} must be a list of strings (one per word, e.g. ['python', '-m', 'trainer.task'])"
+                            f", got {value!r:.60}")
+    if not isinstance(spec.env, dict) or not all(isinstance(k, str) and k and isinstance(v, (str, int, float))
+                                                 for k, v in spec.env.items()):
+        raise TypeError(f"env must be a dict of variable names to string values, got {spec.env!r:.60}")
     machine, acc, count = spec.machine_type, spec.accelerator_type, spec.accelerator_count
     if machine in TPU_MACHINES:
         implied, _, topologies = TPU_MACHINES[machine]
@@ -147,6 +161,17 @@ def validate(spec: JobSpec) -> JobSpec:
     if spec.tpu_topology:
         raise ValueError(f"tpu_topology is only for TPU machine types, not {machine}")
     return spec
+
+
+def _check_spec(spec) -> None:
+    if not isinstance(spec, JobSpec):
+        raise TypeError(f"spec must be a labkit.vertex.JobSpec, got {type(spec).__name__}")
+
+
+def _check_path(value, name: str) -> Path:
+    if not isinstance(value, (str, os.PathLike)) or not os.fspath(value):
+        raise TypeError(f"{name} must be a folder path (a non-empty str or pathlib.Path), got {value!r:.60}")
+    return Path(value)
 
 
 # ---------------------------------------------------------------------------------------------- rendering
@@ -213,6 +238,11 @@ def submit(spec: JobSpec, project: str | None = None, bucket: str | None = None,
            out=print):
     """Dry run (default): print the spec, its YAML and the gcloud command. Otherwise submit to Vertex AI."""
     validate(spec)
+    if not callable(out):
+        raise TypeError(f"out must be a function taking one line (print by default), got {type(out).__name__}")
+    for name, value in (("project", project), ("bucket", bucket)):
+        if value is not None and not isinstance(value, str):
+            raise TypeError(f"{name} must be a string or None, got {type(value).__name__} {value!r:.40}")
     project = project or os.environ.get("CLOUD_ML_PROJECT_ID") or os.environ.get("GOOGLE_CLOUD_PROJECT")
     if dry_run:
         out(f"# dry run: nothing is submitted. Job {spec.display_name} in {spec.region}")
@@ -221,8 +251,10 @@ def submit(spec: JobSpec, project: str | None = None, bucket: str | None = None,
         return None
     if not project or "[" in project:
         raise SubmitError("no Google Cloud project: pass --project or set GOOGLE_CLOUD_PROJECT")
-    if not bucket or not bucket.startswith("gs://") or "[" in bucket:
+    if not bucket or "[" in bucket:
         raise SubmitError(f"a staging bucket gs://... is required to submit, got {bucket!r}")
+    if not bucket.startswith("gs://"):
+        raise ValueError(f"bucket must be a Cloud Storage URI gs://<bucket>, got {bucket!r}")
     import google.auth
     from google.auth.exceptions import DefaultCredentialsError
 
@@ -240,7 +272,11 @@ def submit(spec: JobSpec, project: str | None = None, bucket: str | None = None,
 
 def vertex_environment(workdir: Path, spec: JobSpec | None = None, project: str = "local-project") -> dict[str, str]:
     """The variables a Vertex custom job sees, pointed at local folders under ``workdir``."""
-    workdir = Path(workdir).resolve()
+    workdir = _check_path(workdir, "workdir").resolve()
+    if spec is not None:
+        _check_spec(spec)
+    if not isinstance(project, str) or not project:
+        raise TypeError(f"project must be a non-empty string, got {project!r:.40}")
     dirs = {"AIP_MODEL_DIR": workdir / "model", "AIP_CHECKPOINT_DIR": workdir / "checkpoints",
             "AIP_TENSORBOARD_LOG_DIR": workdir / "logs"}
     for path in dirs.values():
@@ -264,7 +300,7 @@ def gcs_fuse_path(uri: str) -> str:
     '/gcs/my-bucket/jobs/model/'
     """
     if not isinstance(uri, str) or not uri:
-        raise ValueError(f"expected a folder path or gs:// URI, got {uri!r}")
+        raise ValueError(f"uri: expected a folder path or gs:// URI, got {uri!r:.60}")
     return "/gcs/" + uri[len("gs://"):] if uri.startswith("gs://") else uri
 
 
@@ -275,7 +311,9 @@ def job_dir(variable: str = "AIP_MODEL_DIR", default: str | os.PathLike = "build
     >>> job_dir("AIP_MODEL_DIR", "build/model")          # doctest: +SKIP
     PosixPath('build/model')
     """
-    folder = Path(gcs_fuse_path(os.environ.get(variable) or str(default)))
+    if not isinstance(variable, str) or not variable:
+        raise TypeError(f"variable must be an environment variable name such as 'AIP_MODEL_DIR', got {variable!r:.40}")
+    folder = Path(gcs_fuse_path(os.environ.get(variable) or os.fspath(_check_path(default, "default"))))
     folder.mkdir(parents=True, exist_ok=True)
     return folder
 
@@ -284,8 +322,15 @@ def local_run(command: list[str], workdir: Path, spec: JobSpec | None = None, cw
               timeout: int | None = None) -> tuple[subprocess.CompletedProcess, dict[str, str]]:
     """Run ``command`` here with the Vertex environment (what ``gcloud ai custom-jobs local-run`` does, without
     Docker). Returns the finished process and the environment it saw."""
-    if not command:
-        raise ValueError("command must be a non-empty list, e.g. ['python', '-m', 'trainer.task']")
+    if isinstance(command, str) or not isinstance(command, (list, tuple)) or not command \
+            or not all(isinstance(c, (str, os.PathLike)) for c in command):
+        raise ValueError(f"command must be a non-empty list of strings, e.g. ['python', '-m', 'trainer.task'], "
+                         f"got {command!r:.60}")
+    if cwd is not None:
+        _check_path(cwd, "cwd")
+    if timeout is not None and (isinstance(timeout, bool) or not isinstance(timeout, (int, float))
+                                or not 0 < timeout < float("inf")):
+        raise ValueError(f"timeout must be None or a positive number of seconds, got {timeout!r:.40}")
     if spec is not None:
         validate(spec)
     env = vertex_environment(workdir, spec)
@@ -300,6 +345,12 @@ def local_run(command: list[str], workdir: Path, spec: JobSpec | None = None, cw
 def load_spec(path: str) -> JobSpec:
     """A JobSpec from a JSON or YAML file, or ``module:NAME`` for a JobSpec defined in Python."""
     import importlib
+
+    if not isinstance(path, (str, os.PathLike)) or not os.fspath(path):
+        raise TypeError(f"path must be a spec file (.json / .yaml) or 'module:NAME', got {path!r:.60}")
+    path = os.fspath(path)
+    if Path(path).is_dir():
+        raise ValueError(f"path {path} is a folder; give the spec file (.json / .yaml) inside it")
 
     if ":" in path and not Path(path).exists():
         module, _, name = path.partition(":")
