@@ -134,9 +134,29 @@ def sandbox_prefix(workdir: Path) -> list[str]:
     bwrap = shutil.which("bwrap")
     if not bwrap:
         return []
+    # /tmp is replaced by an empty tmpfs (a submission must not read other submissions' temporary folders), so
+    # whatever grading needs that lives under /tmp (a checkout cloned there, its .venv, the caches) is bound back
+    # read-only; the submission's own folder is bound writable last.
+    tmp = Path("/tmp").resolve()
+    needed = []
+    for path in _paths_grading_reads():
+        real = Path(path).expanduser().resolve()
+        if real != tmp and real.is_relative_to(tmp) and real.exists() and str(real) not in needed:
+            needed.append(str(real))
+    back = [arg for path in needed for arg in ("--ro-bind", path, path)]
     return [bwrap, "--unshare-net", "--unshare-pid", "--die-with-parent", "--ro-bind", "/", "/",
-            "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", "--bind", str(workdir), str(workdir),
+            "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp", *back, "--bind", str(workdir), str(workdir),
             "--chdir", str(workdir)]
+
+
+def _paths_grading_reads() -> list[str]:
+    """Folders a grading run reads: the interpreter and its environment, the checkout, labkit's and HF's caches."""
+    from labkit.env import cache_dir
+
+    paths = [sys.prefix, sys.base_prefix, os.path.dirname(sys.executable), str(repo_root()), str(cache_dir())]
+    paths += [os.environ[name] for name in ("HF_HOME", "HF_DATASETS_CACHE", "XDG_CACHE_HOME", "KERAS_HOME")
+              if os.environ.get(name)]
+    return paths
 
 
 def sandbox_works() -> bool:

@@ -73,3 +73,28 @@ def test_student_version_hides_solutions_and_keeps_checks(tmp_path):
     text = "\n".join(nbtools.source(c) for c in nb.cells)
     assert "# BEGIN SOLUTION" not in text and "grader.check(" in text and "otter.Notebook(" in text
     assert set(exercises._bundle_questions(bundle)) == set(exercises.questions(ROOT / lab.path))
+
+
+def test_sandbox_binds_back_what_grading_reads_under_tmp_and_hides_the_rest(tmp_path, monkeypatch):
+    """A checkout (and its .venv) cloned under /tmp stays visible, read-only, inside the sandbox's empty /tmp;
+    other folders under /tmp (say, another submission's) do not."""
+    import subprocess
+    import sys
+
+    if not exercises.sandbox_works():
+        pytest.skip("bubblewrap is not installed (CI installs it)")
+    checkout, other, work = tmp_path / "checkout", tmp_path / "other-submission", tmp_path / "work"
+    for folder in (checkout, other, work):
+        folder.mkdir()
+        (folder / "file.txt").write_text(folder.name)
+    monkeypatch.setattr(exercises, "_paths_grading_reads", lambda: [str(checkout)])
+    prefix = exercises.sandbox_prefix(work)
+    assert prefix[prefix.index("--tmpfs"):].count(str(checkout.resolve())) == 2      # bound back after the tmpfs
+    probe = ("import pathlib, sys\n"
+             "for name in sys.argv[1:]:\n"
+             "    path = pathlib.Path(name)\n"
+             "    print(path.read_text() if path.exists() else 'hidden', end=' ')\n"
+             "try:\n    pathlib.Path(sys.argv[1]).write_text('x'); print('wrote')\nexcept OSError: print('readonly')\n")
+    run = subprocess.run([*prefix, sys.executable, "-I", "-c", probe, str(checkout / "file.txt"),
+                          str(other / "file.txt"), str(work / "file.txt")], capture_output=True, text=True)
+    assert run.stdout.split() == ["checkout", "hidden", "work", "readonly"], run.stderr[-500:]
