@@ -42,4 +42,7 @@ def test_labkit_run_executes_a_lab_and_reports_it(tmp_path):
     payload = json.loads((tmp_path / "report.json").read_text())
     assert [(r["lab"], r["status"]) for r in payload["results"]] == [("01-1", "passed")]
     assert (tmp_path / "run" / "01-embeddings-tokenizers" / "01-1-intro-tokenizers.ipynb").is_file()
+    # the kernel's stderr went to its log, not over the progress bar
+    assert (tmp_path / "run" / "01-embeddings-tokenizers" / "01-1-intro-tokenizers.kernel.log").is_file()
+    assert "IPKernelApp" not in result.stderr and "IPKernelApp" not in result.stdout
     assert "1 of 1 passed" in (tmp_path / "report.html").read_text()
