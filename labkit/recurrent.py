@@ -175,7 +175,7 @@ def fit_and_measure(model, train, validation, test, *, epochs: int, learning_rat
     with a single epoch it is that epoch. ``history`` holds the Keras history dict.
 
     >>> row = fit_and_measure(model, train_ds, val_ds, test_ds, epochs=5)     # doctest: +SKIP
-    >>> sorted(row)
+    >>> sorted(row)                                                              # doctest: +SKIP
     ['accuracy', 'history', 'parameters', 'seconds_per_epoch']
     """
     if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:

@@ -4,8 +4,11 @@
     >>> spec = JobSpec("bert-imdb", machine_type="g2-standard-8", accelerator_type="NVIDIA_L4", accelerator_count=1,
     ...                container_image="us-docker.pkg.dev/vertex-ai/training/pytorch-gpu.2-4.py310:latest",
     ...                command=["python", "-m", "trainer.task"])
-    >>> validate(spec)                          # raises ValueError with the valid choices when a field is wrong
-    >>> print(render_gcloud(spec))              # doctest: +SKIP
+    >>> validate(spec).machine_type             # raises ValueError with the valid choices when a field is wrong
+    'g2-standard-8'
+    >>> from labkit.vertex import render_gcloud
+    >>> render_gcloud(spec).startswith("gcloud ai custom-jobs create")
+    True
 
 Vertex checks machine types and TPU topologies only on the server, after you have paid for a round trip; the
 table below (``MACHINES``) lets labkit reject a bad combination before any API call. ``submit`` is a dry run
