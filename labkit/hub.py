@@ -27,7 +27,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 #: Bump when the stand-in recipe changes, so every cached stand-in is rebuilt.
-STANDIN_FORMAT = 1
+STANDIN_FORMAT = 2
 
 
 class UnknownModelError(LookupError):
@@ -165,7 +165,7 @@ def fingerprint(spec: ModelSpec) -> str:
     from labkit.env import versions
 
     payload = {"spec": asdict(spec), "format": STANDIN_FORMAT,
-               "libs": versions(("transformers", "tokenizers", "torch", spec.package or "numpy"))}
+               "libs": versions(("transformers", "tokenizers", "sentencepiece", "torch", spec.package or "numpy"))}
     if spec.arch != "package":
         payload["data"] = sorted({data.checksum(*ref.split(":")[:2]) for ref in spec.corpus})
     return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
