@@ -87,7 +87,8 @@ def test_sandbox_binds_back_what_grading_reads_under_tmp_and_hides_the_rest(tmp_
     for folder in (checkout, other, work):
         folder.mkdir()
         (folder / "file.txt").write_text(folder.name)
-    monkeypatch.setattr(exercises, "_paths_grading_reads", lambda: [str(checkout)])
+    reads = exercises._paths_grading_reads()                         # the interpreter's own folders among them
+    monkeypatch.setattr(exercises, "_paths_grading_reads", lambda: [*reads, str(checkout)])
     prefix = exercises.sandbox_prefix(work)
     assert prefix[prefix.index("--tmpfs"):].count(str(checkout.resolve())) == 2      # bound back after the tmpfs
     probe = ("import pathlib, sys\n"

@@ -38,7 +38,9 @@ def test_scann_recall_at_10_on_the_tiny_collection(collection):
     assert index.config["mode"] == "tree_ah" and index.config["num_leaves"] == 77
     approximate, _ = index.search(queries, k=10)
     exact, _ = search.exact_search(vectors, queries, k=10)
-    assert search.recall_at_k(approximate, exact) >= 0.95
+    # ScaNN seeds its k-means itself, so one build's recall varies: over 30 builds here 0.933-0.978 (mean 0.970,
+    # 5 of 30 below 0.95). 0.90 allows that spread and still fails a starved search (1 of the 77 leaves: 0.72).
+    assert search.recall_at_k(approximate, exact) >= 0.90
 
 
 def test_scann_brute_force_below_the_practical_minimum():
