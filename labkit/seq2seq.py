@@ -274,7 +274,64 @@ def save(model, tokenizer, folder: str | os.PathLike, metrics: dict[str, Any] | 
     folder.mkdir(parents=True, exist_ok=True)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
-    if metrics is not None:
-        (folder / "metrics.json").write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n",
-                                             encoding="utf-8")
+    if metrics is not None:                     # written whole or not at all: a later run may read it
+        tmp = folder / "metrics.json.tmp"
+        tmp.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        os.replace(tmp, folder / "metrics.json")
     return folder
+
+
+def summarization_job(name: str, args, profile, *, source: str, target: str, lang: str) -> dict[str, Any]:
+    """The summarization use cases' whole run: fine-tune ``args.model_name_or_path`` on the ``source`` -> ``target``
+    columns of dataset ``args.dataset``, generate summaries of the test split with beam search, score them with
+    ROUGE (``lang`` picks the tokenisation, see :func:`labkit.metrics.rouge`), save model, tokenizer and the report
+    to :func:`model_dir` and print it. ``args`` holds the command-line options both scripts define (dataset,
+    output_dir, lengths, epochs, learning rate, batch size, sample limits, beams, source prefix).
+
+    >>> report = summarization_job("summarization-bart", args, P, source="article", target="highlights",
+    ...                            lang="en")                                          # doctest: +SKIP
+    >>> sorted(report)[:3]                                                              # doctest: +SKIP
+    ['dataset', 'example', 'first_loss']
+    """
+    import time
+
+    import labkit
+
+    labkit.hub.prepare([args.model_name_or_path], profile)
+    limit_cpu_threads(profile)
+    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+    train = labkit.data.load(args.dataset, "train", limit=args.max_train_samples)
+    test = labkit.data.load(args.dataset, "test", limit=args.max_eval_samples)
+    for split, rows in (("train", train), ("test", test)):
+        missing = {source, target} - set(rows.column_names)
+        if missing:
+            raise ValueError(f"dataset {args.dataset!r} ({split}) has no column {sorted(missing)}; its columns: "
+                             f"{rows.column_names}")
+    tokenizer = AutoTokenizer.from_pretrained(args.model_name_or_path)
+    model = AutoModelForSeq2SeqLM.from_pretrained(args.model_name_or_path)
+    out = model_dir(args.output_dir, labkit.env.repo_root() / "build" / "usecases" / name)
+    start = time.perf_counter()
+    trainer = fine_tune(
+        model, tokenizer, train[source], train[target], output_dir=out / "trainer", profile=profile,
+        prefix=args.source_prefix, max_source_length=args.max_source_length,
+        max_target_length=args.max_target_length, num_train_epochs=args.num_train_epochs,
+        learning_rate=args.learning_rate, per_device_train_batch_size=args.per_device_train_batch_size)
+    seconds = time.perf_counter() - start
+    predictions = generate(model, tokenizer, test[source], prefix=args.source_prefix,
+                           max_source_length=args.max_source_length, max_new_tokens=args.max_target_length,
+                           num_beams=args.num_beams, no_repeat_ngram_size=3)
+    scores = labkit.metrics.rouge(predictions, test[target], lang=lang)
+    samples_per_second = next(log["train_samples_per_second"] for log in reversed(trainer.state.log_history)
+                              if "train_samples_per_second" in log)
+    trained = losses(trainer)
+    report = {"model": args.model_name_or_path, "dataset": args.dataset, "train_rows": len(train),
+              "test_rows": len(test), "first_loss": trained[0], "last_loss": trained[-1],
+              "train_seconds": round(seconds, 2), "train_samples_per_second": round(samples_per_second, 1),
+              **{k: round(v, 4) for k, v in scores.items()},
+              "example": {source: test[source][0][:300], "reference": test[target][0], "prediction": predictions[0]}}
+    save(model, tokenizer, out, report)
+    print(json.dumps(report, indent=2, ensure_ascii=False))
+    print(f"ROUGE-1 {scores['rouge1']:.3f}  ROUGE-2 {scores['rouge2']:.3f}  ROUGE-L {scores['rougeL']:.3f} "
+          f"on {len(test)} texts ({samples_per_second:.1f} training samples/s); model saved to {out}")
+    return report

@@ -91,3 +91,15 @@ def test_sequence_length_shorter_than_the_prefix_is_refused():
         seq2seq.check_prefix_fits(tokenizer, seq2seq.TR_EN_PREFIX, 4)
     with pytest.raises(ValueError, match="max_source_length must be a positive int, got 0"):
         seq2seq.check_prefix_fits(tokenizer, "", 0)
+
+
+def test_summarization_job_names_a_missing_column():
+    import argparse
+
+    import labkit
+
+    profile = labkit.setup("summarization-bart", frameworks=["torch"])
+    args = argparse.Namespace(model_name_or_path="facebook/bart-base", dataset="news_highlights",
+                              max_train_samples=None, max_eval_samples=5, output_dir=None)
+    with pytest.raises(ValueError, match=r"news_highlights.*no column \['body'\].*article"):
+        seq2seq.summarization_job("summarization-bart", args, profile, source="body", target="highlights", lang="en")

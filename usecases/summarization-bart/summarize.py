@@ -9,9 +9,7 @@ The model is saved to --output_dir, else $AIP_MODEL_DIR (set by Vertex AI), else
 from __future__ import annotations
 
 import argparse
-import json
 import sys
-import time
 
 import labkit
 from labkit import seq2seq
@@ -39,39 +37,8 @@ def parse_args(argv, P):
 def main(argv=None) -> dict:
     P = labkit.setup(NAME, frameworks=["torch"])
     args = parse_args(argv, P)
-    labkit.hub.prepare([args.model_name_or_path], P)
-    seq2seq.limit_cpu_threads(P)
-    from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
-
-    train = labkit.data.load(args.dataset, "train", limit=args.max_train_samples)
-    test = labkit.data.load(args.dataset, "test", limit=args.max_eval_samples)
-    tokenizer = AutoTokenizer.from_pretrained(args.model_name_or_path)
-    model = AutoModelForSeq2SeqLM.from_pretrained(args.model_name_or_path)
-    out = seq2seq.model_dir(args.output_dir, labkit.env.repo_root() / "build" / "usecases" / NAME)
-    start = time.perf_counter()
-    trainer = seq2seq.fine_tune(
-        model, tokenizer, train["article"], train["highlights"], output_dir=out / "trainer", profile=P,
-        prefix=args.source_prefix, max_source_length=args.max_source_length,
-        max_target_length=args.max_target_length, num_train_epochs=args.num_train_epochs,
-        learning_rate=args.learning_rate, per_device_train_batch_size=args.per_device_train_batch_size)
-    seconds = time.perf_counter() - start
-    predictions = seq2seq.generate(model, tokenizer, test["article"], prefix=args.source_prefix,
-                                   max_source_length=args.max_source_length,
-                                   max_new_tokens=args.max_target_length, num_beams=args.num_beams,
-                                   no_repeat_ngram_size=3)
     # Highlights are separate lines: rougeLsum treats each line as a sentence, rouge1/2/L the whole text.
-    scores = labkit.metrics.rouge(predictions, test["highlights"], lang="en")
-    losses = seq2seq.losses(trainer)
-    report = {"model": args.model_name_or_path, "dataset": args.dataset, "train_rows": len(train),
-              "test_rows": len(test), "first_loss": losses[0], "last_loss": losses[-1],
-              "train_seconds": round(seconds, 2), **{k: round(v, 4) for k, v in scores.items()},
-              "example": {"article": test["article"][0][:300], "reference": test["highlights"][0],
-                          "prediction": predictions[0]}}
-    seq2seq.save(model, tokenizer, out, report)
-    print(json.dumps(report, indent=2, ensure_ascii=False))
-    print(f"ROUGE-1 {scores['rouge1']:.3f}  ROUGE-2 {scores['rouge2']:.3f}  ROUGE-L {scores['rougeL']:.3f} "
-          f"on {len(test)} stories; model saved to {out}")
-    return report
+    return seq2seq.summarization_job(NAME, args, P, source="article", target="highlights", lang="en")
 
 
 if __name__ == "__main__":
