@@ -15,7 +15,7 @@ __version__ = "0.1.0"
 _SUBMODULES = {
     "env", "hub", "data", "labs", "cli", "runner", "nbtools", "plots",
     "tokenizers", "search", "text", "attention", "positional", "training", "metrics",
-    "llm", "apps", "vertex", "exercises", "recurrent", "standins", "zeroshot", "perf", "seq2seq", "mlm",
+    "llm", "apps", "vertex", "exercises", "recurrent", "standins", "zeroshot", "perf", "seq2seq", "mlm", "checks",
 }
 
 

@@ -28,6 +28,8 @@ import math
 
 import numpy as np
 
+from labkit.checks import as_array, real_array
+
 # ---------------------------------------------------------------------------------------------- checks
 
 #: The most values one array built here may hold (2 GB of float64): beyond it a NumPy teaching function refuses
@@ -45,29 +47,9 @@ def _shape(x, name: str = "x") -> tuple[int, ...]:
         raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
 
 
-def _asarray(x, name: str) -> np.ndarray:
-    try:
-        return np.asarray(x)
-    except ValueError:
-        raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
-
-
-def _real_array(x, name: str, minus_inf: bool = False) -> np.ndarray:
-    """``x`` as a float NumPy array after checking it holds finite real numbers (``-inf`` too if ``minus_inf``)."""
-    array = _asarray(x, name)
-    if array.dtype != bool and not (np.issubdtype(array.dtype, np.number)
-                                    and not np.issubdtype(array.dtype, np.complexfloating)):
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {array.dtype}")
-    array = array.astype(float, copy=False)
-    if not (np.isfinite(array) | (minus_inf & (array == -np.inf))).all():
-        raise ValueError(f"{name} contains NaN or infinite values" + (" (only -inf, hidden, is allowed)"
-                                                                       if minus_inf else ""))
-    return array
-
-
 def _bool_mask(mask, shape: tuple[int, ...], what: str) -> np.ndarray:
     """``mask`` as a bool array that broadcasts to ``shape`` without widening it."""
-    mask = _asarray(mask, "mask")
+    mask = as_array(mask, "mask")
     if mask.dtype != bool:
         if not (np.issubdtype(mask.dtype, np.number) and np.isin(mask, (0, 1)).all()):
             raise TypeError(f"mask must be boolean (True = may attend) or hold only 0 and 1; got dtype "
@@ -164,7 +146,7 @@ def padding_mask(token_ids, pad_id: int = 0) -> np.ndarray:
     >>> padding_mask([[5, 7, 0]]).astype(int).tolist()
     [[[[1, 1, 0]]]]
     """
-    ids = _asarray(token_ids, "token_ids")
+    ids = as_array(token_ids, "token_ids")
     if ids.ndim != 2:
         raise ValueError(f"token_ids must be (batch, key_len), got shape {ids.shape}")
     if not np.issubdtype(ids.dtype, np.integer) or isinstance(pad_id, bool) \
@@ -181,7 +163,7 @@ def lengths_mask(lengths, key_len: int) -> np.ndarray:
     [[1, 1, 0], [1, 1, 1]]
     """
     key_len = _positive_int(key_len, "key_len")
-    lengths = _asarray(lengths, "lengths")
+    lengths = as_array(lengths, "lengths")
     if lengths.ndim != 1 or not np.issubdtype(lengths.dtype, np.integer) or (lengths < 0).any() \
             or (lengths > key_len).any():
         raise ValueError(f"lengths must be a 1-D list of ints in [0, key_len={key_len}], got {lengths.tolist()!r:.80}")
@@ -198,7 +180,7 @@ def masked_softmax(scores: np.ndarray, mask: np.ndarray | None = None) -> np.nda
     >>> masked_softmax(np.array([[0.0, 0.0], [1.0, 2.0]]), np.array([[False, False], [True, False]])).tolist()
     [[0.0, 0.0], [1.0, 0.0]]
     """
-    scores = _real_array(scores, "scores", minus_inf=True)
+    scores = real_array(scores, "scores", minus_inf=True)
     if scores.ndim < 1 or scores.shape[-1] == 0:
         raise ValueError(f"scores must have at least one entry per row (last axis), got shape {scores.shape}")
     if mask is not None:
@@ -220,7 +202,7 @@ def scaled_dot_product_attention(q, k, v, mask=None):
     >>> out.shape, w.shape, float(w.sum(-1).max())
     ((1, 3, 2), (1, 3, 5), 1.0)
     """
-    q, k, v = _real_array(q, "q"), _real_array(k, "k"), _real_array(v, "v")     # finite numbers, else a clear error
+    q, k, v = real_array(q, "q"), real_array(k, "k"), real_array(v, "v")     # finite numbers, else a clear error
     check_qkv(q, k, v)
     if mask is not None:
         mask = check_mask(mask, q.shape, k.shape)
@@ -236,7 +218,7 @@ def split_heads(x: np.ndarray, num_heads: int) -> np.ndarray:
     >>> split_heads(np.zeros((2, 5, 12)), 3).shape
     (2, 3, 5, 4)
     """
-    x, num_heads = _asarray(x, "x"), _positive_int(num_heads, "num_heads")
+    x, num_heads = as_array(x, "x"), _positive_int(num_heads, "num_heads")
     if x.ndim != 3:
         raise ValueError(f"x must be (batch, seq, heads * depth), got shape {x.shape}")
     batch, seq, width = x.shape
@@ -252,7 +234,7 @@ def merge_heads(x: np.ndarray) -> np.ndarray:
     >>> merge_heads(np.zeros((2, 3, 5, 4))).shape
     (2, 5, 12)
     """
-    x = _asarray(x, "x")
+    x = as_array(x, "x")
     if x.ndim != 4:
         raise ValueError(f"x must be (batch, heads, seq, depth), got shape {x.shape}")
     batch, heads, seq, depth = x.shape
@@ -303,7 +285,7 @@ def multi_head_attention(query, key, value, params: dict, mask=None):
     ((1, 3, 8), (1, 2, 3, 4))
     """
     _check_params(params)
-    query, key, value = _real_array(query, "query"), _real_array(key, "key"), _real_array(value, "value")
+    query, key, value = real_array(query, "query"), real_array(key, "key"), real_array(value, "value")
     for name, x in (("query", query), ("key", key), ("value", value)):
         if x.ndim != 3 or x.shape[-1] != params["wq"].shape[0]:
             raise ValueError(f"{name} must be (batch, seq, {params['wq'].shape[0]}) to match the projections, "
@@ -326,7 +308,7 @@ def _check_params(params) -> None:
                         f"{', '.join(_PARAM_KEYS)} and num_heads; got {type(params).__name__}"
                         + (f" with keys {sorted(map(str, params))}" if isinstance(params, dict) else ""))
     heads = _positive_int(params["num_heads"], "params['num_heads']")
-    arrays = {key: _real_array(params[key], f"params[{key!r}]") for key in _PARAM_KEYS}
+    arrays = {key: real_array(params[key], f"params[{key!r}]") for key in _PARAM_KEYS}
     model_dim, inner = arrays["wq"].shape if arrays["wq"].ndim == 2 else (0, 0)
     expected = {"wq": (model_dim, inner), "wk": (model_dim, inner), "wv": (model_dim, inner), "bq": (inner,),
                 "bk": (inner,), "bv": (inner,), "wo": (inner, model_dim), "bo": (model_dim,)}
@@ -458,7 +440,7 @@ def plot_attention(weights, query_tokens=None, key_tokens=None, ax=None, title: 
     """
     import matplotlib.pyplot as plt
 
-    weights = _real_array(weights, "weights")
+    weights = real_array(weights, "weights")
     if weights.ndim != 2 or not weights.size:
         raise ValueError(f"plot_attention takes one (query_len, key_len) matrix, got shape {weights.shape}; "
                          "pick a batch item and a head first, e.g. weights[0, 0]")

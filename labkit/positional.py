@@ -19,6 +19,8 @@ import math
 
 import numpy as np
 
+from labkit.checks import real_array
+
 DEFAULT_BASE = 10_000.0
 #: The most values one array built here may hold (2 GB of float64); larger requests are refused.
 MAX_VALUES = 2**28
@@ -45,21 +47,6 @@ def _int(value, name: str, minimum: int) -> int:
             or abs(value) > 2**53:
         raise ValueError(f"{name} must be an int >= {minimum} (and below 2**53), got {value!r:.40}")
     return int(value)
-
-
-def _real(x, name: str) -> np.ndarray:
-    """``x`` as a float array of finite real numbers, or an error naming ``name``."""
-    try:
-        array = np.asarray(x)
-    except ValueError:
-        raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
-    if array.dtype != bool and not (np.issubdtype(array.dtype, np.number)
-                                    and not np.issubdtype(array.dtype, np.complexfloating)):
-        raise TypeError(f"{name} must hold real numbers, got dtype {array.dtype}")
-    array = array.astype(float, copy=False)
-    if not np.isfinite(array).all():
-        raise ValueError(f"{name} contains NaN or infinite values")
-    return array
 
 
 def frequencies(depth: int, base: float = DEFAULT_BASE) -> np.ndarray:
@@ -158,7 +145,7 @@ def rope_angles(positions, depth: int, base: float = DEFAULT_BASE) -> np.ndarray
     [[0.0, 0.0], [1.0, 0.1]]
     """
     _check_depth(depth, "rotary embeddings")
-    positions = _real(positions, "positions")
+    positions = real_array(positions, "positions")
     if positions.ndim != 1:
         raise ValueError(f"positions must be a 1-D list of positions, got shape {positions.shape}")
     _check_size(len(positions) * (depth // 2), "the angles (positions x depth / 2)")
@@ -176,12 +163,12 @@ def apply_rope(x, positions=None, base: float = DEFAULT_BASE, layout: str = "int
     >>> bool(np.allclose(np.linalg.norm(apply_rope(q), axis=-1), np.linalg.norm(q, axis=-1)))
     True
     """
-    x = _real(x, "x")
+    x = real_array(x, "x")
     if x.ndim < 2:
         raise ValueError(f"x must be (..., seq, depth), got shape {x.shape}")
     seq, depth = x.shape[-2], x.shape[-1]
     _check_depth(depth, f"rotary embeddings of x {x.shape}")
-    positions = np.arange(seq) if positions is None else _real(positions, "positions")
+    positions = np.arange(seq) if positions is None else real_array(positions, "positions")
     if positions.shape != (seq,):
         raise ValueError(f"positions must have one entry per sequence element ({seq},), got {positions.shape}")
     angles = rope_angles(positions, depth, base)                # (seq, depth // 2)
@@ -212,7 +199,7 @@ def plot_encoding(pe, ax=None, title: str = "sinusoidal position encoding"):
     """
     import matplotlib.pyplot as plt
 
-    pe = _real(pe, "pe")
+    pe = real_array(pe, "pe")
     if pe.ndim != 2 or not pe.size:
         raise ValueError(f"plot_encoding takes pe as a (positions, depth) matrix, got shape {pe.shape}")
     ax = ax or plt.subplots(figsize=(9, 3.5))[1]
@@ -230,7 +217,7 @@ def similarity_by_distance(pe, reference: int = 0) -> np.ndarray:
     >>> similarity_by_distance(sinusoidal_encoding(10, 16)).shape
     (10,)
     """
-    pe = _real(pe, "pe")
+    pe = real_array(pe, "pe")
     if pe.ndim != 2 or not pe.size:
         raise ValueError(f"pe must be a (positions, depth) matrix, got shape {pe.shape}")
     if isinstance(reference, bool) or not isinstance(reference, (int, np.integer)) \
@@ -248,7 +235,7 @@ def plot_similarity(pe, references=(0,), ax=None, label: str = ""):
 
     if isinstance(references, (str, bytes)) or not isinstance(references, (list, tuple, range, np.ndarray)):
         raise TypeError(f"references must be a list of positions, e.g. (0, 50), got {references!r:.40}")
-    pe = _real(pe, "pe")
+    pe = real_array(pe, "pe")
     bad = [r for r in references if isinstance(r, bool) or not isinstance(r, (int, np.integer))
            or not (pe.ndim == 2 and -len(pe) <= r < len(pe))]
     if bad:

@@ -26,24 +26,14 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from labkit.checks import real_array
+
 METRICS = ("dot_product", "squared_l2")
 #: Below this many vectors partitioning and quantisation have too little data to train on (a leaf needs tens of
 #: points, a product-quantisation codebook 16 per block), so ScaNN is asked for brute-force scoring instead.
 BRUTE_FORCE_BELOW = 2_000
 #: The most values one array built here may hold (1 GB of float32).
 MAX_VALUES = 2**28
-
-
-def _real_array(name: str, array) -> np.ndarray:
-    """``array`` as float32, or a TypeError naming ``name`` (strings, complex numbers, ragged lists, None)."""
-    try:
-        raw = np.asarray(array)
-    except ValueError:
-        raise ValueError(f"{name} is ragged (rows of different lengths); it must be a rectangular array") from None
-    if raw.dtype != bool and not (np.issubdtype(raw.dtype, np.number)
-                                  and not np.issubdtype(raw.dtype, np.complexfloating)):
-        raise TypeError(f"{name} must hold real numbers, got dtype {raw.dtype}")
-    return raw.astype(np.float32)
 
 
 def _positive_int(value, name: str, maximum: int | None = None) -> int:
@@ -55,7 +45,7 @@ def _positive_int(value, name: str, maximum: int | None = None) -> int:
 
 
 def _as_matrix(name: str, array, dim: int | None = None) -> np.ndarray:
-    matrix = _real_array(name, array)
+    matrix = real_array(array, name, dtype=np.float32, finite=False)
     if matrix.ndim == 1 and name == "queries":
         matrix = matrix[None, :]
     if matrix.ndim != 2 or matrix.shape[0] == 0 or matrix.shape[1] == 0:
@@ -89,7 +79,7 @@ def normalize(vectors) -> np.ndarray:
     >>> normalize([[3.0, 4.0]]).tolist()
     [[0.6000000238418579, 0.800000011920929]]
     """
-    matrix = _real_array("vectors", vectors)
+    matrix = real_array(vectors, "vectors", dtype=np.float32, finite=False)
     if matrix.ndim == 0 or matrix.shape[-1] == 0 or not np.isfinite(matrix).all():
         raise ValueError(f"vectors must be finite (no NaN or inf) with shape (..., dimensions), got shape "
                          f"{matrix.shape}")
