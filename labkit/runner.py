@@ -77,19 +77,17 @@ def run_notebook(lab: Lab, root: Path, out_dir: Path, profile: str, cell_timeout
     target.parent.mkdir(parents=True, exist_ok=True)
     # the kernel's own stderr (TensorFlow and ScaNN C++ logging, Jupyter warnings) goes to a log beside the executed
     # notebook, not over the progress bar; cell outputs, errors included, stay in the notebook
-    kernel_log = open(target.with_suffix(".kernel.log"), "w")  # noqa: SIM115  closed below, after the kernel
-    try:
-        client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3",
-                                resources={"metadata": {"path": str(src.parent)}})
-        client.execute(env=_kernel_env(profile), stderr=kernel_log)   # the kernel's own environment, not ours
-    except CellTimeoutError as exc:
-        status, error = "failed", f"a cell ran past {cell_timeout} s: {str(exc)[:500]}"
-    except (CellExecutionError, DeadKernelError) as exc:
-        status, error = "failed", _first_error(nb) or str(exc)[:2000]
-    except Exception as exc:  # noqa: BLE001  the report must record any failure, whatever raised it
-        status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
-    finally:
-        kernel_log.close()
+    with open(target.with_suffix(".kernel.log"), "w") as kernel_log:
+        try:
+            client = NotebookClient(nb, timeout=cell_timeout, kernel_name="python3",
+                                    resources={"metadata": {"path": str(src.parent)}})
+            client.execute(env=_kernel_env(profile), stderr=kernel_log)   # the kernel's environment, not ours
+        except CellTimeoutError as exc:
+            status, error = "failed", f"a cell ran past {cell_timeout} s: {str(exc)[:500]}"
+        except (CellExecutionError, DeadKernelError) as exc:
+            status, error = "failed", _first_error(nb) or str(exc)[:2000]
+        except Exception as exc:  # noqa: BLE001  the report must record any failure, whatever raised it
+            status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
     seconds = time.perf_counter() - start
     tmp = target.with_suffix(".tmp")
     nbformat.write(nb, str(tmp))
