@@ -1,6 +1,7 @@
 """The teaching attention against every PyTorch SDPA backend, forward and forward + backward, bf16.
 
-Columns: ``teaching``, ``cudnn``, ``flash``, ``efficient``, ``math`` and ``labkit``.
+Columns: ``teaching``, ``cudnn``, ``flash``, ``efficient``, ``math``, ``fa4`` (FlashAttention-4, only where the
+optional ``flash-attn-4`` package is installed) and ``labkit``.
 
 The teaching attention is the formula of lab 03-2 spelled out in PyTorch: ``softmax(q k^T / sqrt(d)) v`` (three
 kernels and a full ``(s, s)`` score matrix in memory). Each SDPA backend (cuDNN, flash, memory-efficient, math)
@@ -28,12 +29,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from labkit import perf  # noqa: E402
 
 
-def teaching_attention(q, k, v):
-    """softmax(q k^T / sqrt(d)) v, as written on the board."""
+def teaching_attention(q, k, v, bias=None, dropout: float = 0.0):
+    """softmax(q k^T / sqrt(d) + bias) v, as written on the board (dropout on the probabilities when training)."""
     import torch
 
     scores = q @ k.transpose(-2, -1) / math.sqrt(q.shape[-1])
-    return torch.softmax(scores, dim=-1) @ v
+    if bias is not None:
+        scores = scores + bias
+    probs = torch.softmax(scores, dim=-1)
+    if dropout:
+        probs = torch.nn.functional.dropout(probs, dropout)
+    return probs @ v
 
 
 def _timed(fn, sync, min_iters: int, min_seconds: float) -> float:
@@ -51,6 +57,16 @@ def _timed(fn, sync, min_iters: int, min_seconds: float) -> float:
                 return elapsed / iters
 
 
+def make_input(b: int, h: int, s: int, d: int, layout: str, device, dtype, requires_grad: bool):
+    """A random (b, h, s, d) tensor; with ``layout="bshd"`` it is stored as (b, s, h, d) and transposed (a view)."""
+    import torch
+
+    if layout == "bshd":
+        x = torch.randn(b, s, h, d, device=device, dtype=dtype).transpose(1, 2)
+        return x.detach().requires_grad_(requires_grad)
+    return torch.randn(b, h, s, d, device=device, dtype=dtype, requires_grad=requires_grad)
+
+
 def methods():
     """name -> function(q, k, v) for the teaching attention, each SDPA backend and labkit's choice."""
     import torch
@@ -58,11 +74,18 @@ def methods():
 
     out = {"teaching": teaching_attention}
     for backend in perf.sdpa_backends():
-        def fn(q, k, v, backend=backend):
+        def fn(q, k, v, bias=None, dropout=0.0, backend=backend):
             with sdpa_kernel(backend):
-                return torch.nn.functional.scaled_dot_product_attention(q, k, v)
+                return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=dropout)
         out[backend.name.split("_")[0].lower()] = fn
-    out["labkit"] = lambda q, k, v: perf.sdpa(q, k, v)
+    out["labkit"] = lambda q, k, v, bias=None, dropout=0.0: perf.sdpa(q, k, v, bias, dropout_p=dropout)
+    fa4 = perf.flash_attention_4()            # FlashAttention-4, where flash-attn-4 is installed (GPU only)
+    if fa4 is not None:
+        def fa4_fn(q, k, v, bias=None, dropout=0.0):
+            if bias is not None or dropout:
+                raise RuntimeError("FlashAttention-4 takes no additive bias and no dropout")
+            return fa4(q, k, v)
+        out["fa4"] = fa4_fn
     return out
 
 
@@ -73,12 +96,27 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--seqs", default="512,1024,2048,4096,8192")
     parser.add_argument("--tokens", type=int, default=16384, help="batch x sequence")
     parser.add_argument("--width", type=int, default=2048, help="heads x depth")
+    parser.add_argument("--layout", choices=("bhsd", "bshd"), default="bhsd",
+                        help="memory layout of q, k, v: contiguous (batch, heads, seq, depth), or (batch, seq, heads, "
+                             "depth) seen through a transpose, as a model's projections produce them")
+    parser.add_argument("--bias", choices=("none", "shared", "batch"), default="none",
+                        help="an additive float bias on the scores, as T5's learned relative position bias: shared = "
+                             "(1, heads, s, s), batch = (batch, heads, s, s) (what a padding mask combined with it "
+                             "gives); it gets a gradient in fwd+bwd")
+    parser.add_argument("--dropout", type=float, default=0.0, help="dropout on the attention probabilities")
+    parser.add_argument("--flash-impl", default="", help="route SDPA's flash backend to this registered implementation "
+                        "first (torch.nn.attention.activate_flash_attention_impl, e.g. FA4 from flash-attn-4)")
+    parser.add_argument("--methods", default="", help="comma-separated columns to time (default: all)")
     parser.add_argument("--json", default=None)
     options = parser.parse_args(argv)
 
     import torch
 
     cuda = torch.cuda.is_available() and not options.tiny
+    if options.flash_impl:
+        from torch.nn.attention import activate_flash_attention_impl
+
+        activate_flash_attention_impl(options.flash_impl)
     device = "cuda" if cuda else "cpu"
     dtype = torch.bfloat16 if cuda else torch.float32
     if options.tiny:
@@ -86,27 +124,36 @@ def main(argv=None) -> list[dict]:
     sync = torch.cuda.synchronize if cuda else (lambda: None)
     min_iters, min_seconds = (3, 0.2) if cuda else (1, 0.0)
     info = perf.device_info()
-    print(json.dumps({"device": info, "dtype": str(dtype)}), flush=True)
+    setup = {"dtype": str(dtype), "layout": options.layout, "bias": options.bias, "dropout": options.dropout,
+             "flash_impl": options.flash_impl or "built-in"}
+    print(json.dumps({"device": info, **setup}), flush=True)
     results = []
     for d in [int(x) for x in options.depths.split(",")]:
         for s in [int(x) for x in options.seqs.split(",")]:
             b, h = max(1, options.tokens // s), max(1, options.width // d)
             fwd_flops = 4 * b * h * s * s * d
             row = {"depth": d, "seq": s, "batch": b, "heads": h}
+            wanted = [m.strip() for m in options.methods.split(",") if m.strip()]
             for name, fn in methods().items():
+                if wanted and name not in wanted:
+                    continue
                 for mode in ("fwd", "fwd+bwd"):
                     backward = mode == "fwd+bwd"
-                    q, k, v = (torch.randn(b, h, s, d, device=device, dtype=dtype, requires_grad=backward)
-                               for _ in range(3))
+                    q, k, v = (make_input(b, h, s, d, options.layout, device, dtype, backward) for _ in range(3))
                     grad = torch.randn(b, h, s, d, device=device, dtype=dtype)
+                    bias = None
+                    if options.bias != "none":
+                        bias = torch.randn(1 if options.bias == "shared" else b, h, s, s, device=device, dtype=dtype,
+                                           requires_grad=backward)
+                    extra = {"bias": bias, "dropout": options.dropout} if (bias is not None or options.dropout) else {}
 
-                    def step(fn=fn, q=q, k=k, v=v, grad=grad, backward=backward):
+                    def step(fn=fn, q=q, k=k, v=v, grad=grad, backward=backward, extra=extra):
                         if backward:
                             q.grad = k.grad = v.grad = None
-                            fn(q, k, v).backward(grad)
+                            fn(q, k, v, **extra).backward(grad)
                         else:
                             with torch.no_grad():
-                                fn(q, k, v)
+                                fn(q, k, v, **{**extra, "dropout": 0.0} if extra else {})
                     try:
                         seconds = _timed(step, sync, min_iters, min_seconds)
                         flops = fwd_flops * (3.5 if backward else 1.0)
@@ -115,7 +162,7 @@ def main(argv=None) -> list[dict]:
                         value = None
                         row.setdefault("errors", {})[f"{name} {mode}"] = str(error).splitlines()[0][:100]
                     row[f"{name} | {mode}"] = value
-                    del q, k, v, grad
+                    del q, k, v, grad, bias
                     if cuda:
                         torch.cuda.empty_cache()
             for backward in (False, True):
@@ -128,7 +175,7 @@ def main(argv=None) -> list[dict]:
                   + f"; chosen fwd {row['chosen fwd']}, fwd+bwd {row['chosen fwd+bwd']}", flush=True)
     if options.json:
         with open(options.json, "w") as handle:
-            json.dump({"device": info, "dtype": str(dtype), "rows": results}, handle, indent=1)
+            json.dump({"device": info, **setup, "rows": results}, handle, indent=1)
     return results
 
 

@@ -9,7 +9,10 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
   masked-LM head on masked positions only);
 - ablations: ``full`` with one technique taken out (or the batch changed), to show that each one pays;
 - mT5 ``full + chunked CE``: the LM head and cross-entropy a chunk of target rows at a time
-  (:func:`labkit.perf.chunked_lm_loss_seq2seq`), so the 250k-vocabulary logits are never materialised whole.
+  (:func:`labkit.perf.chunked_lm_loss_seq2seq`), so the 250k-vocabulary logits are never materialised whole;
+- mT5 ``full + labkit T5 attention``: :func:`labkit.perf.t5_fast_attention` (encoder attention in
+  ``flex_attention`` with the position bias inside the kernel; cross-attention without T5's all-zero bias);
+- ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows).
 
 Reported: samples/s, tokens/s (BERT: 128 per sample; mT5: inputs + targets), MFU against the device's bf16 peak
 (BERT: ``6 N`` x tokens/s, N = all parameters, and the real matrix FLOPs; mT5: the real matrix FLOPs of
@@ -67,7 +70,7 @@ CHUNK_ROWS = {True: 16, False: 4096}
 
 
 def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_only: bool = False,
-                chunked_ce: bool = False):
+                chunked_ce: bool = False, t5_fast: bool = False):
     import torch
     from transformers import BertForMaskedLM, MT5ForConditionalGeneration
 
@@ -84,6 +87,8 @@ def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_
     if model.lm_head.weight.data_ptr() == model.shared.weight.data_ptr():
         model.lm_head.weight = torch.nn.Parameter(model.shared.weight.detach().clone())
     assert model.lm_head.weight.data_ptr() != model.shared.weight.data_ptr()
+    if t5_fast:
+        perf.t5_fast_attention(model)
     if chunked_ce:
         return perf.chunked_lm_loss_seq2seq(model, chunk=CHUNK_ROWS[tiny]), config
     return model, config
@@ -197,7 +202,7 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
     def variant(**changes):
         out = {**spec["full"], "args": {**base}}
         for key, value in changes.items():
-            if key in ("masked_only", "attn", "padding_mask", "chunked_ce"):
+            if key in ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast"):
                 out[key] = value
             else:
                 out["args"][key] = value
@@ -210,6 +215,11 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full - fused AdamW": variant(optim="adamw_torch"),
             "full - bf16 (tf32 only)": variant(bf16=False),
             "full batch 256": variant(per_device_train_batch_size=256),
+            "full batch 768": variant(per_device_train_batch_size=768),
+            "full batch 1024": variant(per_device_train_batch_size=1024),
+            # max-autotune with Trainer's tf32=True stops Inductor ("mix of the legacy and new APIs to set the matmul
+            # precision"); under bf16 autocast TF32 only touches the few fp32 matmuls.
+            "full + max-autotune": variant(torch_compile_mode="max-autotune-no-cudagraphs", tf32=False),
             "full + no padding mask": variant(padding_mask=False),
         })
     else:
@@ -220,6 +230,10 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full - chunked CE": variant(chunked_ce=False),
             "full + chunked CE": variant(chunked_ce=True),
             "full + chunked CE, batch 256": variant(chunked_ce=True, per_device_train_batch_size=256),
+            "full + no padding mask": variant(padding_mask=False),
+            "full + no padding mask, batch 192": variant(padding_mask=False, per_device_train_batch_size=192),
+            "full + labkit T5 attention": variant(t5_fast=True),
+            "full + labkit T5 attention, batch 192": variant(t5_fast=True, per_device_train_batch_size=192),
         })
     return spec
 
@@ -232,7 +246,9 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
     cuda = torch.cuda.is_available() and not tiny
     masked_only = spec.get("masked_only", False) and job == "bert"
     chunked_ce = bool(spec.get("chunked_ce", False)) and job == "mt5"
-    model, config = build_model(job, tiny, spec.get("attn", "sdpa"), masked_only=masked_only, chunked_ce=chunked_ce)
+    t5_fast = bool(spec.get("t5_fast", False)) and job == "mt5"
+    model, config = build_model(job, tiny, spec.get("attn", "sdpa"), masked_only=masked_only, chunked_ce=chunked_ce,
+                                t5_fast=t5_fast)
     args = dict(output_dir=output_dir, report_to="none", disable_tqdm=True, save_strategy="no",
                 max_steps=warmup + steps, logging_strategy="no", seed=0, use_cpu=not cuda)
     if spec["from"] == "full":
@@ -282,7 +298,8 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
                   peak_memory_gib=torch.cuda.max_memory_allocated() / 2**30 if cuda else None,
                   settings={k: v for k, v in args.items() if k not in ("output_dir",)},
                   masked_positions_only=masked_only, padding_mask=spec.get("padding_mask", True),
-                  chunked_lm_loss=chunked_ce, chunk_rows=CHUNK_ROWS[tiny] if chunked_ce else None)
+                  chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast,
+                  chunk_rows=CHUNK_ROWS[tiny] if chunked_ce else None)
     del trainer, model, data
     gc.collect()
     if cuda:

@@ -208,3 +208,29 @@ def test_chunked_seq2seq_wrapper_compiles_without_graph_breaks(monkeypatch):
                                                num_items_in_batch=torch.tensor(19))
     torch._dynamo.reset()
     assert explained.graph_break_count == 0, explained.break_reasons
+
+
+def _fake_flash_attn_func(q, k, v, softmax_scale=None, causal=False):
+    """Stands in for flash_attn.cute.flash_attn_func: (batch, seq, heads, depth) in and out, returns (out, lse)."""
+    out = torch.nn.functional.scaled_dot_product_attention(q.transpose(1, 2), k.transpose(1, 2), v.transpose(1, 2),
+                                                           is_causal=causal, scale=softmax_scale)
+    return out.transpose(1, 2), None
+
+
+@pytest.mark.parametrize("causal", [False, True])
+def test_flash_attention_4_candidate_transposes_to_its_layout(causal):
+    # FlashAttention-4 takes (batch, seq, heads, depth); labkit passes SDPA's (batch, heads, seq, depth) as views.
+    fa4 = perf.FlashAttention4(_fake_flash_attn_func)
+    q, k, v = (torch.randn(2, 3, 8, 4) for _ in range(3))
+    reference = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=causal)
+    torch.testing.assert_close(perf.sdpa(q, k, v, is_causal=causal, backend=fa4), reference)
+    with pytest.raises(ValueError, match="no attn_mask and no dropout"):
+        perf.sdpa(q, k, v, attn_mask=torch.ones(8, 8, dtype=torch.bool), backend=fa4)
+
+
+def test_flash_attention_4_is_never_offered_on_a_cpu():
+    assert perf.flash_attention_4("cpu") is None
+    q, k, v = (torch.randn(1, 2, 8, 4) for _ in range(3))
+    mask = torch.tril(torch.ones(8, 8, dtype=torch.bool))
+    reference = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.0)
+    torch.testing.assert_close(perf.sdpa(q, k, v, attn_mask=mask), reference)
