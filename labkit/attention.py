@@ -28,7 +28,7 @@ import math
 
 import numpy as np
 
-from labkit.checks import as_array, real_array
+from labkit.checks import as_array, int_in_range, real_array
 
 # ---------------------------------------------------------------------------------------------- checks
 
@@ -62,12 +62,6 @@ def _bool_mask(mask, shape: tuple[int, ...], what: str) -> np.ndarray:
     if full != shape:
         raise ValueError(f"mask of shape {mask.shape} cannot broadcast to {what} {shape}")
     return mask
-
-
-def _positive_int(value, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value!r}")
-    return int(value)
 
 
 def _check_size(shape: tuple[int, ...], what: str) -> None:
@@ -131,8 +125,8 @@ def causal_mask(query_len: int, key_len: int | None = None) -> np.ndarray:
     >>> causal_mask(3).astype(int).tolist()
     [[1, 0, 0], [1, 1, 0], [1, 1, 1]]
     """
-    query_len = _positive_int(query_len, "query_len")
-    key_len = query_len if key_len is None else _positive_int(key_len, "key_len")
+    query_len = int_in_range(query_len, "query_len")
+    key_len = query_len if key_len is None else int_in_range(key_len, "key_len")
     _check_size((query_len, key_len), "the causal mask (query_len x key_len)")
     offset = key_len - query_len
     return np.tril(np.ones((query_len, key_len), dtype=bool), k=offset)
@@ -162,7 +156,7 @@ def lengths_mask(lengths, key_len: int) -> np.ndarray:
     >>> lengths_mask([2, 3], 3).astype(int)[:, 0, 0].tolist()
     [[1, 1, 0], [1, 1, 1]]
     """
-    key_len = _positive_int(key_len, "key_len")
+    key_len = int_in_range(key_len, "key_len")
     lengths = as_array(lengths, "lengths")
     if lengths.ndim != 1 or not np.issubdtype(lengths.dtype, np.integer) or (lengths < 0).any() \
             or (lengths > key_len).any():
@@ -218,7 +212,7 @@ def split_heads(x: np.ndarray, num_heads: int) -> np.ndarray:
     >>> split_heads(np.zeros((2, 5, 12)), 3).shape
     (2, 3, 5, 4)
     """
-    x, num_heads = as_array(x, "x"), _positive_int(num_heads, "num_heads")
+    x, num_heads = as_array(x, "x"), int_in_range(num_heads, "num_heads")
     if x.ndim != 3:
         raise ValueError(f"x must be (batch, seq, heads * depth), got shape {x.shape}")
     batch, seq, width = x.shape
@@ -250,8 +244,8 @@ def init_mha_params(model_dim: int, num_heads: int, head_dim: int | None = None,
     >>> init_mha_params(8, 2)["wq"].shape
     (8, 8)
     """
-    model_dim, num_heads = _positive_int(model_dim, "model_dim"), _positive_int(num_heads, "num_heads")
-    head_dim = model_dim // num_heads if head_dim is None else _positive_int(head_dim, "head_dim")
+    model_dim, num_heads = int_in_range(model_dim, "model_dim"), int_in_range(num_heads, "num_heads")
+    head_dim = model_dim // num_heads if head_dim is None else int_in_range(head_dim, "head_dim")
     if head_dim < 1:
         raise ValueError(f"model_dim={model_dim} with num_heads={num_heads} leaves no features per head")
     inner = num_heads * head_dim
@@ -307,7 +301,7 @@ def _check_params(params) -> None:
         raise TypeError("params must be the dict init_mha_params returns, with keys "
                         f"{', '.join(_PARAM_KEYS)} and num_heads; got {type(params).__name__}"
                         + (f" with keys {sorted(map(str, params))}" if isinstance(params, dict) else ""))
-    heads = _positive_int(params["num_heads"], "params['num_heads']")
+    heads = int_in_range(params["num_heads"], "params['num_heads']")
     arrays = {key: real_array(params[key], f"params[{key!r}]") for key in _PARAM_KEYS}
     model_dim, inner = arrays["wq"].shape if arrays["wq"].ndim == 2 else (0, 0)
     expected = {"wq": (model_dim, inner), "wk": (model_dim, inner), "wv": (model_dim, inner), "bq": (inner,),

@@ -29,6 +29,8 @@ from collections import Counter
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
+from labkit.checks import int_in_range
+
 AVERAGES = ("macro", "micro", "weighted", "binary")
 ROUGE_TYPES = ("rouge1", "rouge2", "rougeL", "rougeLsum")
 
@@ -471,8 +473,7 @@ def perplexity(model, tokenizer, texts: Sequence[str], kind: str = "auto", max_l
         raise ValueError(f"kind={kind!r} is not supported; use 'auto', 'causal' or 'masked'")
     if max_length is not None and (isinstance(max_length, bool) or not isinstance(max_length, int) or max_length < 2):
         raise ValueError(f"max_length must be None or an int >= 2, got {max_length!r:.40}")
-    if isinstance(batch_size, bool) or not isinstance(batch_size, int) or batch_size < 1:
-        raise ValueError(f"batch_size must be a positive int, got {batch_size!r:.40}")
+    batch_size = int_in_range(batch_size, "batch_size")
     if not callable(model) or not hasattr(model, "config") or not hasattr(model, "parameters"):
         raise TypeError(f"model must be a Hugging Face transformers model (with .config), got {type(model).__name__}")
     kind = _model_kind(model) if kind == "auto" else kind

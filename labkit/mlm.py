@@ -22,19 +22,12 @@ TensorFlow, Keras and keras-hub are imported inside the functions, so ``import l
 """
 from __future__ import annotations
 
-from numbers import Integral
 from typing import Iterable, Sequence
+
+from labkit.checks import int_in_range
 
 #: BERT's special tokens, in the order labs reserve them: [PAD] gets id 0, the padding id Keras layers assume.
 RESERVED_TOKENS = ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")
-
-
-def _check_positive_int(value, name: str, minimum: int = 1) -> int:
-    if isinstance(value, bool) or not isinstance(value, Integral):
-        raise TypeError(f"{name} must be an int, got {value!r} of type {type(value).__name__}")
-    if value < minimum:
-        raise ValueError(f"{name} must be at least {minimum}, got {value}")
-    return int(value)
 
 
 def word_piece_vocabulary(texts: Iterable[str], vocabulary_size: int, *, lowercase: bool = True,
@@ -52,7 +45,7 @@ def word_piece_vocabulary(texts: Iterable[str], vocabulary_size: int, *, lowerca
     reserved = list(reserved_tokens)
     if len(set(reserved)) != len(reserved) or not all(isinstance(t, str) and t for t in reserved):
         raise ValueError(f"reserved_tokens must be distinct non-empty strings, got {reserved!r}")
-    _check_positive_int(vocabulary_size, "vocabulary_size", len(reserved) + 1)
+    int_in_range(vocabulary_size, "vocabulary_size", len(reserved) + 1)
     import keras_hub
     import tensorflow as tf
 
@@ -86,8 +79,8 @@ def token_blocks(texts: Iterable[str], tokenizer, seq_len: int, *, batch_size: i
     """
     import numpy as np
 
-    seq_len = _check_positive_int(seq_len, "seq_len", 3)
-    batch_size = _check_positive_int(batch_size, "batch_size")
+    seq_len = int_in_range(seq_len, "seq_len", 3)
+    batch_size = int_in_range(batch_size, "batch_size")
     cls_id, sep_id = (_token_id(tokenizer, token) for token in ("[CLS]", "[SEP]"))
     texts = [texts] if isinstance(texts, str) else list(texts)
     pieces = []
@@ -145,7 +138,7 @@ def mlm_preprocessor(vocabulary: Sequence[str], max_selections: int, *, mask_rat
 
     vocabulary = list(vocabulary)
     check_mask_probability(mask_rate)
-    max_selections = _check_positive_int(max_selections, "max_selections")
+    max_selections = int_in_range(max_selections, "max_selections")
     for token in ("[PAD]", "[MASK]"):
         if token not in vocabulary:
             raise ValueError(f"{token} is not in the vocabulary; build it with "

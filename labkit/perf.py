@@ -25,6 +25,8 @@ import os
 import time
 from typing import Any, Mapping
 
+from labkit.checks import int_in_range
+
 #: Dense bf16 matmul peaks, TFLOP/s, by device-name substring (first match wins, so "GH200" precedes "H200"),
 #: with where each comes from. MFU divides achieved model FLOP/s by this number, so say which one was used.
 KNOWN_PEAKS: tuple[tuple[str, float, str], ...] = (
@@ -162,8 +164,7 @@ def flops_per_token(parameters: int, training: bool = True) -> int:
     >>> flops_per_token(110_000_000)
     660000000
     """
-    if isinstance(parameters, bool) or not isinstance(parameters, int) or parameters <= 0:
-        raise ValueError(f"parameters must be a positive int, got {parameters!r}")
+    parameters = int_in_range(parameters, "parameters")
     return (6 if training else 2) * parameters
 
 

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from labkit.checks import real_array
+from labkit.checks import int_in_range, real_array
 
 DEFAULT_BASE = 10_000.0
 #: The most values one array built here may hold (2 GB of float64); larger requests are refused.
@@ -40,13 +40,6 @@ def _check_base(base) -> None:
 def _check_size(count: int, what: str) -> None:
     if count > MAX_VALUES:
         raise ValueError(f"{what} would hold {count:,} values, more than labkit's limit of {MAX_VALUES:,}")
-
-
-def _int(value, name: str, minimum: int) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum \
-            or abs(value) > 2**53:
-        raise ValueError(f"{name} must be an int >= {minimum} (and below 2**53), got {value!r:.40}")
-    return int(value)
 
 
 def frequencies(depth: int, base: float = DEFAULT_BASE) -> np.ndarray:
@@ -70,10 +63,9 @@ def sinusoidal_encoding(num_positions: int, depth: int, base: float = DEFAULT_BA
     [0.841, 0.54, 0.01, 1.0]
     """
     _check_depth(depth, "the sinusoidal encoding")
-    if isinstance(num_positions, bool) or not isinstance(num_positions, (int, np.integer)) or num_positions < 1:
-        raise ValueError(f"num_positions must be a positive int, got {num_positions!r}")
+    num_positions = int_in_range(num_positions, "num_positions")
     _check_size(num_positions * depth, f"the encoding (num_positions={num_positions} x depth={depth})")
-    start = _int(start, "start", -2**53)
+    start = int_in_range(start, "start", -2**53, 2**53)
     positions = np.arange(start, start + num_positions)[:, None]
     angles = positions * frequencies(depth, base)[None, :]      # (positions, depth // 2)
     pe = np.empty((num_positions, depth))
@@ -260,7 +252,7 @@ def rope_scores_by_offset(depth: int = 64, max_offset: int = 64, base: float = D
     (9,)
     """
     _check_depth(depth, "rope_scores_by_offset")
-    max_offset = _int(max_offset, "max_offset", 0)
+    max_offset = int_in_range(max_offset, "max_offset", 0, 2**53)
     _check_size((max_offset + 1) * depth, f"the rotated keys (max_offset + 1 = {max_offset + 1} x depth = {depth})")
     try:
         rng = np.random.default_rng(seed)
@@ -283,7 +275,7 @@ def plot_rope(depth: int = 8, positions: int = 12, base: float = DEFAULT_BASE, a
     import matplotlib.pyplot as plt
 
     _check_depth(depth, "plot_rope")
-    positions = _int(positions, "positions", 1)
+    positions = int_in_range(positions, "positions", 1, 2**53)
     _check_size(positions * depth, f"the rotated vectors (positions={positions} x depth={depth})")
     radii = 1.0 + np.arange(depth // 2)              # pair i starts at (1 + i, 0): one circle per pair
     x = np.zeros((positions, depth))

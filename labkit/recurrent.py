@@ -20,6 +20,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from labkit.checks import int_in_range
+
 #: The models of lab 02-3, by name: what :func:`build_classifier` accepts.
 MODEL_KINDS = ("dense_bow", "lstm", "bilstm")
 #: Which TextVectorization output each model reads: word counts for the dense model, token ids for the others.
@@ -139,8 +141,7 @@ def build_classifier(kind: str, *, vocab_size: int, num_classes: int, seq_len: i
         raise ValueError(f"unknown model kind {kind!r}; use one of {', '.join(MODEL_KINDS)}")
     for name, value in (("vocab_size", vocab_size), ("num_classes", num_classes), ("embed_dim", embed_dim),
                         ("units", units)):
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise ValueError(f"{name} must be a positive int, got {value!r}")
+        int_in_range(value, name)
     if num_classes < 2:
         raise ValueError(f"num_classes must be at least 2, got {num_classes}")
     if isinstance(dropout, bool) or not isinstance(dropout, (int, float)) or not 0 <= dropout < 1:
@@ -178,8 +179,7 @@ def fit_and_measure(model, train, validation, test, *, epochs: int, learning_rat
     >>> sorted(row)                                                              # doctest: +SKIP
     ['accuracy', 'history', 'parameters', 'seconds_per_epoch']
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    epochs = int_in_range(epochs, "epochs")
     if not all(callable(getattr(model, method, None)) for method in ("compile", "fit", "evaluate", "count_params")):
         raise TypeError(f"model must be a Keras model (build_classifier returns one), got {type(model).__name__}")
     import keras

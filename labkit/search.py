@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from labkit.checks import real_array
+from labkit.checks import int_in_range, real_array
 
 METRICS = ("dot_product", "squared_l2")
 #: Below this many vectors partitioning and quantisation have too little data to train on (a leaf needs tens of
@@ -34,14 +34,6 @@ METRICS = ("dot_product", "squared_l2")
 BRUTE_FORCE_BELOW = 2_000
 #: The most values one array built here may hold (1 GB of float32).
 MAX_VALUES = 2**28
-
-
-def _positive_int(value, name: str, maximum: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1 \
-            or (maximum is not None and value > maximum):
-        limit = "" if maximum is None else f" (at most {maximum:,})"
-        raise ValueError(f"{name} must be a positive int{limit}, got {value!r:.40}")
-    return int(value)
 
 
 def _as_matrix(name: str, array, dim: int | None = None) -> np.ndarray:
@@ -59,8 +51,7 @@ def _as_matrix(name: str, array, dim: int | None = None) -> np.ndarray:
 
 
 def _check_k(k, n: int) -> int:
-    if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or k < 1:
-        raise ValueError(f"k must be a positive int, got {k!r}")
+    k = int_in_range(k, "k")
     if k > n:
         raise ValueError(f"k={k} is larger than the collection ({n} vectors); ask for at most {n} neighbours "
                          "(or put more vectors in the database)")
@@ -96,7 +87,7 @@ def exact_search(database, queries, k: int = 10, metric: str = "dot_product", ba
     database = _as_matrix("database", database)
     queries = _as_matrix("queries", queries, database.shape[1])
     k = _check_k(k, database.shape[0])
-    batch_size = _positive_int(batch_size, "batch_size")
+    batch_size = int_in_range(batch_size, "batch_size")
     sign = 1.0 if metric == "dot_product" else -1.0
     squared_norms = (database * database).sum(axis=1) if metric == "squared_l2" else None
     all_indices, all_scores = [], []
@@ -129,7 +120,7 @@ def recall_at_k(approximate, exact, k: int | None = None) -> float:
             or not approximate.size:
         raise ValueError(f"recall_at_k needs two non-empty (queries x k) arrays, approximate and exact, with the same "
                          f"number of rows, got {approximate.shape} and {exact.shape}")
-    k = exact.shape[1] if k is None else _positive_int(k, "k")
+    k = exact.shape[1] if k is None else int_in_range(k, "k")
     if k > exact.shape[1] or k > approximate.shape[1]:
         raise ValueError(f"k={k} is more than the neighbours given ({approximate.shape[1]} and {exact.shape[1]})")
     hits = [len(set(a[:k].tolist()) & set(e[:k].tolist())) for a, e in zip(approximate, exact)]
@@ -151,7 +142,7 @@ def scann_defaults(n: int, k: int = 10) -> dict:
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise ValueError(f"n must be a positive number of vectors, got {n!r}")
-    k = _positive_int(k, "k")
+    k = int_in_range(k, "k")
     reorder = min(int(n), max(100, 10 * k))
     if n < BRUTE_FORCE_BELOW:
         return {"mode": "brute_force", "reorder": None}
@@ -228,7 +219,7 @@ def build_scann(database, k: int = 10, metric: str = "dot_product", **overrides)
               "reorder": n}
     for key, value in overrides.items():
         if key in limits and not (key == "reorder" and value is None):
-            _positive_int(value, key, limits[key])      # ScaNN's C++ would abort on a negative or huge value
+            int_in_range(value, key, 1, limits[key])      # ScaNN's C++ would abort on a negative or huge value
     if config["mode"] == "tree_ah":
         config.setdefault("num_leaves", int(round(math.sqrt(n))))
         config.setdefault("leaves_to_search", max(1, math.ceil(0.05 * config["num_leaves"])))
@@ -267,7 +258,7 @@ def queries_per_second(search, queries, repeats: int = 3) -> float:
     queries = np.asarray(queries)
     if queries.ndim == 0 or not len(queries):
         raise ValueError(f"queries must be a non-empty list or array of queries, got shape {queries.shape}")
-    repeats = _positive_int(repeats, "repeats", 1000)
+    repeats = int_in_range(repeats, "repeats", 1, 1000)
     best = math.inf
     for _ in range(repeats):
         start = time.perf_counter()
@@ -286,7 +277,7 @@ def clustered_vectors(n: int, dim: int, centres: int, spread: float = 0.35, seed
     >>> clustered_vectors(1000, 8, centres=10).shape
     (1000, 8)
     """
-    n, dim, centres = _positive_int(n, "n"), _positive_int(dim, "dim"), _positive_int(centres, "centres")
+    n, dim, centres = int_in_range(n, "n"), int_in_range(dim, "dim"), int_in_range(centres, "centres")
     if max(n, centres) * dim > MAX_VALUES:
         raise ValueError(f"n={n} (or centres={centres}) x dim={dim} is more than {MAX_VALUES:,} values")
     if isinstance(spread, bool) or not isinstance(spread, (int, float, np.integer, np.floating)) \

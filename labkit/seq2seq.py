@@ -19,6 +19,8 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
+from labkit.checks import int_in_range
+
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 
 TR_EN_PREFIX = "translate Turkish to English: "
@@ -155,8 +157,7 @@ def translation_pairs(split: str, profile=None, limit: int | None = None) -> lis
 
 def check_prefix_fits(tokenizer, prefix: str, max_source_length: int) -> int:
     """The prefix's length in tokens; ValueError when ``max_source_length`` leaves no room for any text after it."""
-    if not isinstance(max_source_length, int) or isinstance(max_source_length, bool) or max_source_length < 1:
-        raise ValueError(f"max_source_length must be a positive int, got {max_source_length!r}")
+    max_source_length = int_in_range(max_source_length, "max_source_length")
     if not prefix:
         return 0
     n = len(tokenizer(prefix, add_special_tokens=True)["input_ids"])

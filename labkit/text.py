@@ -23,6 +23,8 @@ from pathlib import Path
 
 import numpy as np
 
+from labkit.checks import int_in_range
+
 # A tag starts with "<" or "</" directly followed by a letter, so "a < b" or "x<3" is left alone.
 # The same pattern is valid in Python's re and in RE2 (tf.strings.regex_replace).
 HTML_TAG = r"</?[A-Za-z][^<>]*>"
@@ -197,8 +199,7 @@ def sample_negatives(exclude: Iterable[int], vocabulary_size: int, num_negatives
     >>> sample_negatives({3}, 5, 4, rng=0).tolist()          # never 3, nor 0 (the padding id)
     [2, 1, 1, 1]
     """
-    if isinstance(num_negatives, bool) or not isinstance(num_negatives, (int, np.integer)) or num_negatives < 0:
-        raise ValueError(f"num_negatives must be an int >= 0, got {num_negatives!r}")
+    num_negatives = int_in_range(num_negatives, "num_negatives", 0)
     if num_negatives > MAX_VOCABULARY:
         raise ValueError(f"num_negatives={num_negatives} is more than {MAX_VOCABULARY:,} draws")
     vocabulary_size = _vocabulary_size(vocabulary_size)
@@ -262,8 +263,7 @@ def skipgram_pairs(sequence, vocabulary_size: int, window_size: int = 4, negativ
     (6, 12)
     """
     vocabulary_size = _vocabulary_size(vocabulary_size)
-    if isinstance(window_size, bool) or not isinstance(window_size, (int, np.integer)) or window_size < 1:
-        raise ValueError(f"window_size must be an int >= 1, got {window_size!r}")
+    window_size = int_in_range(window_size, "window_size")
     if not _is_real(negative_samples) or not 0 <= negative_samples <= 100:
         raise ValueError(f"negative_samples must be a number in [0, 100] (word2vec uses 2 to 20), "
                          f"got {negative_samples!r:.40}")
@@ -329,9 +329,7 @@ def skipgram_examples(sequences, vocabulary_size: int, window_size: int = 2, num
     """
     if not _is_collection(sequences):
         raise TypeError(f"sequences must be a list of word-id sequences, got {sequences!r:.60}")
-    if isinstance(num_negatives, bool) or not isinstance(num_negatives, (int, np.integer)) \
-            or not 0 <= num_negatives <= 1000:
-        raise ValueError(f"num_negatives must be an int in 0..1000, got {num_negatives!r:.40}")
+    num_negatives = int_in_range(num_negatives, "num_negatives", 0, 1000)
     vocabulary_size = _vocabulary_size(vocabulary_size)
     rng = _generator(seed, "seed")
     targets, contexts = [], []

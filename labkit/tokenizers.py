@@ -24,6 +24,8 @@ from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
+from labkit.checks import int_in_range
+
 # ---------------------------------------------------------------------------------------------- BPE from scratch
 
 #: GPT-2's pre-tokenizer pattern (also the ``tokenizers`` ByteLevel one): merges never cross these chunks, so a
@@ -48,13 +50,6 @@ def _check_texts(texts, name: str = "texts") -> list[str]:
     for i, text in enumerate(texts):
         _check_str(text, f"{name}[{i}]")
     return texts
-
-
-def _check_int(value, name: str, low: int, high: int | None = None) -> int:
-    if isinstance(value, bool) or not isinstance(value, int) or value < low or (high is not None and value > high):
-        bounds = f">= {low}" if high is None else f"in {low}..{high}"
-        raise ValueError(f"{name} must be an int {bounds}, got {value!r:.40}")
-    return value
 
 
 def _check_merges(merges) -> list[tuple[int, int]]:
@@ -108,7 +103,7 @@ def merge(word: tuple[int, ...], pair: tuple[int, int], new_id: int) -> tuple[in
     """Replace every occurrence of ``pair`` in ``word`` (left to right) by ``new_id``."""
     if not isinstance(word, (tuple, list)) or not isinstance(pair, (tuple, list)) or len(pair) != 2:
         raise TypeError(f"word must be a tuple of ids and pair a pair of ids, got word={word!r:.30}, pair={pair!r:.30}")
-    _check_int(new_id, "new_id", 0)
+    int_in_range(new_id, "new_id", 0)
     merged, i = [], 0
     while i < len(word):
         if i + 1 < len(word) and (word[i], word[i + 1]) == pair:
@@ -206,7 +201,7 @@ class BytePairEncoding:
         return b"".join(self._bytes[i] for i in _check_ids(ids, self.vocab_size)).decode("utf-8", errors="replace")
 
     def token_bytes(self, token_id: int) -> bytes:
-        return self._bytes[_check_int(token_id, "token_id", 0, self.vocab_size - 1)]
+        return self._bytes[int_in_range(token_id, "token_id", 0, self.vocab_size - 1)]
 
     def encode_fast(self, text: str) -> list[int]:
         """:meth:`encode` with a cache of encoded chunks (what real tokenizers do); the throughput test uses it."""
@@ -244,7 +239,7 @@ def train_subword(kind: str, texts: Sequence[str], vocab_size: int, lowercase: b
     texts = _check_texts(texts)
     if not any(t.strip() for t in texts):
         raise ValueError("cannot train a tokenizer on an empty corpus (texts)")
-    _check_int(vocab_size, "vocab_size", 2, 10_000_000)
+    int_in_range(vocab_size, "vocab_size", 2, 10_000_000)
     if kind == "bpe":
         if vocab_size < 256:
             raise ValueError(f"vocab_size={vocab_size} is smaller than the 256-byte alphabet of byte-level BPE")
@@ -286,7 +281,7 @@ def train_sentencepiece(texts: Sequence[str], vocab_size: int, model_type: str =
         raise ValueError("cannot train SentencePiece on an empty corpus (texts)")
     if model_type not in ("bpe", "unigram", "char", "word"):
         raise ValueError(f"model_type={model_type!r}; use 'bpe', 'unigram', 'char' or 'word'")
-    _check_int(vocab_size, "vocab_size", 4, 10_000_000)        # at least <unk>, <s>, </s> and one piece
+    int_in_range(vocab_size, "vocab_size", 4, 10_000_000)        # at least <unk>, <s>, </s> and one piece
     model = io.BytesIO()
     try:
         spm.SentencePieceTrainer.train(
@@ -593,7 +588,7 @@ def throughput(tokenizer, texts: Sequence[str], min_seconds: float = 0.2, repeat
     adapter, texts = adapt(tokenizer), _check_texts(texts)
     if isinstance(min_seconds, bool) or not isinstance(min_seconds, (int, float)) or not 0 <= min_seconds <= 60:
         raise ValueError(f"min_seconds must be a number of seconds in [0, 60], got {min_seconds!r:.40}")
-    _check_int(repeats, "repeats", 1, 100)
+    int_in_range(repeats, "repeats", 1, 100)
     megabytes = sum(len(t.encode("utf-8")) for t in texts) / 1e6
     if megabytes == 0:
         raise ValueError("throughput needs non-empty texts")

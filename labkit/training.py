@@ -28,6 +28,8 @@ from numbers import Real
 from pathlib import Path
 from typing import Any, Iterable, Mapping
 
+from labkit.checks import int_in_range
+
 # The peak table, device name, peak lookup and 6N estimate live in labkit.perf (shared with bench/).
 from labkit.perf import KNOWN_PEAKS as PEAK_BF16_TFLOPS  # noqa: F401 (re-exported)
 from labkit.perf import device_name, flops_per_token, peak_tflops
@@ -409,8 +411,7 @@ class _ThroughputMixin:
 
 class _StopAfterMixin:
     def __init__(self, steps: int, save: bool = True):
-        if isinstance(steps, bool) or not isinstance(steps, int) or steps < 1:
-            raise ValueError(f"steps must be a positive int, got {steps!r}")
+        steps = int_in_range(steps, "steps")
         self.steps, self.save = steps, save
 
     def on_step_end(self, args, state, control, **kwargs):
@@ -561,8 +562,7 @@ def fit(model, train, *, validation=None, epochs: int, checkpoint_dir: str | os.
 
     >>> history = fit(model, train_ds, validation=val_ds, epochs=5, patience=2)   # doctest: +SKIP
     """
-    if isinstance(epochs, bool) or not isinstance(epochs, int) or epochs < 1:
-        raise ValueError(f"epochs must be a positive int, got {epochs!r}")
+    epochs = int_in_range(epochs, "epochs")
     monitor = monitor or ("val_loss" if validation is not None else "loss")
     if monitor.startswith("val_") and validation is None:
         raise ValueError(f"monitor={monitor!r} needs validation data; pass validation=... or monitor='loss'")

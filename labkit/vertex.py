@@ -24,6 +24,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from labkit.checks import int_in_range
+
 PROJECT_PLACEHOLDER = "[your-project-id]"
 BUCKET_PLACEHOLDER = "gs://[your-bucket]"
 DEFAULT_REGION = "us-central1"
@@ -105,11 +107,8 @@ def validate(spec: JobSpec) -> JobSpec:
     for name in ("accelerator_type", "tpu_topology"):
         if getattr(spec, name) is not None and not isinstance(getattr(spec, name), str):
             raise TypeError(f"{name} must be a string or None, got {getattr(spec, name)!r:.60}")
-    if isinstance(spec.replica_count, bool) or not isinstance(spec.replica_count, int) or spec.replica_count < 1:
-        raise ValueError(f"replica_count must be a positive int, got {spec.replica_count!r}")
-    if isinstance(spec.accelerator_count, bool) or not isinstance(spec.accelerator_count, int) \
-            or spec.accelerator_count < 0:
-        raise ValueError(f"accelerator_count must be an int >= 0, got {spec.accelerator_count!r:.40}")
+    int_in_range(spec.replica_count, "replica_count")
+    int_in_range(spec.accelerator_count, "accelerator_count", 0)
     for name in ("command", "args"):
         value = getattr(spec, name)
         if not isinstance(value, (list, tuple)) or not all(isinstance(item, str) for item in value):

@@ -53,7 +53,7 @@ def test_vocabulary_accepts_a_tf_dataset_and_lowercases():
 
 @pytest.mark.parametrize("size", [0, 5, -3])
 def test_vocabulary_size_must_exceed_the_reserved_tokens(size):
-    with pytest.raises(ValueError, match=f"vocabulary_size must be at least 6, got {size}"):
+    with pytest.raises(ValueError, match=f"vocabulary_size must be an int >= 6, got {size}"):
         mlm.word_piece_vocabulary(["some text"], size)
 
 
@@ -64,7 +64,7 @@ def test_vocabulary_rejects_bad_texts_and_reserved_tokens():
         mlm.word_piece_vocabulary(["fine", 3], 100)
     with pytest.raises(ValueError, match="distinct"):
         mlm.word_piece_vocabulary(["fine"], 100, reserved_tokens=["[PAD]", "[PAD]"])
-    with pytest.raises(TypeError, match="must be an int"):
+    with pytest.raises(ValueError, match="vocabulary_size must be an int >= 6, got 100.0"):
         mlm.word_piece_vocabulary(["fine"], 100.0)
 
 
@@ -83,9 +83,9 @@ def test_token_blocks_cut_the_concatenated_ids(word_tokenizer):
 def test_token_blocks_errors_name_the_problem(word_tokenizer):
     with pytest.raises(ValueError, match="only 6 tokens.*seq_len 64"):
         mlm.token_blocks(["the river flows to the sea"], word_tokenizer, 64)
-    with pytest.raises(ValueError, match="seq_len must be at least 3, got 2"):
+    with pytest.raises(ValueError, match="seq_len must be an int >= 3, got 2"):
         mlm.token_blocks(TEXTS, word_tokenizer, 2)
-    with pytest.raises(ValueError, match="batch_size must be at least 1, got 0"):
+    with pytest.raises(ValueError, match="batch_size must be a positive int, got 0"):
         mlm.token_blocks(TEXTS, word_tokenizer, 5, batch_size=0)
     import keras_hub
 
@@ -180,7 +180,7 @@ def test_masking_works_in_tf_data_and_adds_segment_ids():
 def test_masking_errors_name_the_bad_value():
     with pytest.raises(ValueError, match=r"strictly between 0 and 1.*got 1\.5"):
         mlm.mlm_preprocessor(VOCABULARY, 8, mask_rate=1.5)
-    with pytest.raises(ValueError, match="max_selections must be at least 1, got 0"):
+    with pytest.raises(ValueError, match="max_selections must be a positive int, got 0"):
         mlm.mlm_preprocessor(VOCABULARY, 0)
     with pytest.raises(ValueError, match=r"\[MASK\] is not in the vocabulary"):
         mlm.mlm_preprocessor(["[PAD]", "[UNK]", "a", "b"], 8)

@@ -177,7 +177,7 @@ def test_sample_negatives_excludes_and_errors():
     (dict(sequence=[1, 2, 99], vocabulary_size=10), ValueError, "word id 99 is outside 0..9"),
     (dict(sequence=[1, -1], vocabulary_size=10), ValueError, "word id -1"),
     (dict(sequence=[1, 2], vocabulary_size=1), ValueError, "vocabulary_size must be an int >= 2, got 1"),
-    (dict(sequence=[1, 2], vocabulary_size=10, window_size=0), ValueError, "window_size must be an int >= 1, got 0"),
+    (dict(sequence=[1, 2], vocabulary_size=10, window_size=0), ValueError, "window_size must be a positive int, got 0"),
     (dict(sequence=[1, 2], vocabulary_size=10, negative_samples=-1), ValueError, "negative_samples"),
     (dict(sequence=[[1, 2]], vocabulary_size=10), ValueError, "1-D list"),
     (dict(sequence=[1.5, 2.0], vocabulary_size=10), TypeError, "integer word ids"),
