@@ -68,24 +68,20 @@ def make_input(b: int, h: int, s: int, d: int, layout: str, device, dtype, requi
 
 
 def methods():
-    """name -> function(q, k, v) for the teaching attention, each SDPA backend and labkit's choice."""
-    import torch
-    from torch.nn.attention import sdpa_kernel
+    """name -> function(q, k, v, bias=None, dropout=0.0) for the teaching attention, each kernel and labkit's choice.
 
-    out = {"teaching": teaching_attention}
-    for backend in perf.sdpa_backends():
-        def fn(q, k, v, bias=None, dropout=0.0, backend=backend):
-            with sdpa_kernel(backend):
-                return torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=bias, dropout_p=dropout)
-        out[backend.name.split("_")[0].lower()] = fn
-    out["labkit"] = lambda q, k, v, bias=None, dropout=0.0: perf.sdpa(q, k, v, bias, dropout_p=dropout)
+    Every kernel runs through :func:`labkit.perf.sdpa` with that kernel forced: the SDPA backends, and
+    FlashAttention-4 (``fa4``) where flash-attn-4 is installed. ``labkit`` lets it choose.
+    """
+    kernels = {backend.name.split("_")[0].lower(): backend for backend in perf.sdpa_backends()}
     fa4 = perf.flash_attention_4()            # FlashAttention-4, where flash-attn-4 is installed (GPU only)
     if fa4 is not None:
-        def fa4_fn(q, k, v, bias=None, dropout=0.0):
-            if bias is not None or dropout:
-                raise RuntimeError("FlashAttention-4 takes no additive bias and no dropout")
-            return fa4(q, k, v)
-        out["fa4"] = fa4_fn
+        kernels["fa4"] = fa4
+    out = {"teaching": teaching_attention}
+    for name, backend in kernels.items():
+        out[name] = lambda q, k, v, bias=None, dropout=0.0, backend=backend: perf.sdpa(
+            q, k, v, bias, dropout_p=dropout, backend=backend)
+    out["labkit"] = lambda q, k, v, bias=None, dropout=0.0: perf.sdpa(q, k, v, bias, dropout_p=dropout)
     return out
 
 
@@ -104,8 +100,6 @@ def main(argv=None) -> list[dict]:
                              "(1, heads, s, s), batch = (batch, heads, s, s) (what a padding mask combined with it "
                              "gives); it gets a gradient in fwd+bwd")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout on the attention probabilities")
-    parser.add_argument("--flash-impl", default="", help="route SDPA's flash backend to this registered implementation "
-                        "first (torch.nn.attention.activate_flash_attention_impl, e.g. FA4 from flash-attn-4)")
     parser.add_argument("--methods", default="", help="comma-separated columns to time (default: all)")
     parser.add_argument("--json", default=None)
     options = parser.parse_args(argv)
@@ -113,10 +107,6 @@ def main(argv=None) -> list[dict]:
     import torch
 
     cuda = torch.cuda.is_available() and not options.tiny
-    if options.flash_impl:
-        from torch.nn.attention import activate_flash_attention_impl
-
-        activate_flash_attention_impl(options.flash_impl)
     device = "cuda" if cuda else "cpu"
     dtype = torch.bfloat16 if cuda else torch.float32
     if options.tiny:
@@ -124,8 +114,7 @@ def main(argv=None) -> list[dict]:
     sync = torch.cuda.synchronize if cuda else (lambda: None)
     min_iters, min_seconds = (3, 0.2) if cuda else (1, 0.0)
     info = perf.device_info()
-    setup = {"dtype": str(dtype), "layout": options.layout, "bias": options.bias, "dropout": options.dropout,
-             "flash_impl": options.flash_impl or "built-in"}
+    setup = {"dtype": str(dtype), "layout": options.layout, "bias": options.bias, "dropout": options.dropout}
     print(json.dumps({"device": info, **setup}), flush=True)
     results = []
     for d in [int(x) for x in options.depths.split(",")]:
@@ -158,7 +147,7 @@ def main(argv=None) -> list[dict]:
                         seconds = _timed(step, sync, min_iters, min_seconds)
                         flops = fwd_flops * (3.5 if backward else 1.0)
                         value = flops / seconds / 1e12
-                    except (RuntimeError, torch.OutOfMemoryError) as error:
+                    except (RuntimeError, ValueError, torch.OutOfMemoryError) as error:
                         value = None
                         row.setdefault("errors", {})[f"{name} {mode}"] = str(error).splitlines()[0][:100]
                     row[f"{name} | {mode}"] = value

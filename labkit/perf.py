@@ -21,6 +21,7 @@ Frameworks are imported inside the functions: ``import labkit.perf`` stays insta
 """
 from __future__ import annotations
 
+import functools
 import os
 import time
 from typing import Any, Mapping
@@ -272,7 +273,13 @@ class FlashAttention4:
         return "FlashAttention4()"
 
 
-_FA4: list = []                                  # [FlashAttention4 or None], filled on first use
+@functools.cache
+def _flash_attention_4_installed():
+    try:
+        from flash_attn.cute import flash_attn_func
+    except Exception:                            # noqa: BLE001  (not installed, or its CUDA libraries are missing)
+        return None
+    return FlashAttention4(flash_attn_func)
 
 
 def flash_attention_4(device=None):
@@ -285,13 +292,7 @@ def flash_attention_4(device=None):
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type != "cuda" or torch.cuda.get_device_capability(device)[0] not in (9, 10):
         return None
-    if not _FA4:
-        try:
-            from flash_attn.cute import flash_attn_func
-        except Exception:                        # noqa: BLE001  (not installed, or its CUDA libraries are missing)
-            flash_attn_func = None
-        _FA4.append(FlashAttention4(flash_attn_func) if flash_attn_func is not None else None)
-    return _FA4[0]
+    return _flash_attention_4_installed()
 
 
 def _time_call(fn, iters: int = 10, repeats: int = 3) -> float:
@@ -337,9 +338,8 @@ def fastest_sdpa_backend(shape, *, dtype=None, device=None, is_causal: bool = Fa
     k = torch.randn(kv_shape, device=device, dtype=dtype, requires_grad=backward)
     v = torch.randn(kv_shape, device=device, dtype=dtype, requires_grad=backward)
     grad = torch.randn(shape, device=device, dtype=dtype) if backward else None
-    candidates = list(sdpa_backends())
-    if flash_attention_4(device) is not None:
-        candidates.insert(0, flash_attention_4(device))
+    fa4 = flash_attention_4(device)
+    candidates = ([fa4] if fa4 is not None else []) + list(sdpa_backends())
     timings = {}
     for backend in candidates:
         def step(backend=backend):
@@ -668,9 +668,7 @@ def _t5_attention_forward(module, query, key, value, attention_mask, dropout: fl
         out = flex_attention(query, key, value, score_mod=score_mod, scale=scaling)
         return out.transpose(1, 2).contiguous(), None
     if role == "cross":
-        out = torch.nn.functional.scaled_dot_product_attention(
-            query, key, value, attn_mask=attention_mask, dropout_p=dropout, scale=scaling)
-        return out.transpose(1, 2).contiguous(), None
+        position_bias = None                     # T5's cross-attention bias is all zeros: without it, cuDNN / flash
     return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
                                   position_bias=position_bias, **kwargs)
 
