@@ -50,6 +50,27 @@ def repo_root() -> Path:
     return Path(__file__).resolve().parent.parent
 
 
+def write_text_atomic(path: str | os.PathLike, text: str) -> Path:
+    """Write ``text`` (UTF-8) to ``path`` whole or not at all: a temporary file beside it, then a rename, so a
+    reader never sees half a file and an interrupted write leaves the old one. Creates missing parent folders.
+
+    >>> import tempfile
+    >>> write_text_atomic(Path(tempfile.mkdtemp()) / "a" / "b.json", "{}").read_text()
+    '{}'
+    """
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
 def cache_dir() -> Path:
     """labkit's own cache (stand-in models, dataset arrow files): ``$LABKIT_CACHE`` or ``~/.cache/labkit``.
 

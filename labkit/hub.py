@@ -191,20 +191,14 @@ def _locked(path: Path):
             fcntl.flock(handle, fcntl.LOCK_UN)
 
 
-def _write_atomic(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    with os.fdopen(fd, "w") as handle:
-        handle.write(text)
-    os.replace(tmp, path)
-
-
 def build(model_id: str, root: Path | None = None) -> Path:
     """Build the stand-in for ``model_id`` (if not already current) and return its snapshot folder.
 
     Safe to call from several processes: a file lock serialises builders, and the snapshot appears by an
     atomic rename only once complete, so an interrupted build never leaves a folder a later run trusts.
     """
+    from labkit.env import write_text_atomic
+
     spec = get(model_id)
     repo = _repo_dir(model_id, root)
     revision = fingerprint(spec)
@@ -224,7 +218,7 @@ def build(model_id: str, root: Path | None = None) -> Path:
                 os.replace(work, snap)
             finally:
                 shutil.rmtree(work, ignore_errors=True)
-        _write_atomic(repo / "refs" / "main", revision)
+        write_text_atomic(repo / "refs" / "main", revision)
     return snap
 
 

@@ -20,6 +20,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from labkit.env import write_text_atomic
 from labkit.labs import Lab
 
 SLOW_LABS = {"04-2", "04-3", "04-4"}
@@ -151,7 +152,7 @@ def write_report(results: list[Result], out_dir: Path, profile: str) -> Path:
     """Write ``report.json`` and ``report.html`` atomically; returns the HTML path."""
     stamp = time.strftime("%Y-%m-%d %H:%M:%S")
     payload = {"profile": profile, "date": stamp, "results": [asdict(r) for r in results]}
-    _atomic(out_dir / "report.json", json.dumps(payload, indent=1))
+    write_text_atomic(out_dir / "report.json", json.dumps(payload, indent=1))
     passed = sum(r.status == "passed" for r in results)
     total_s = sum(r.seconds for r in results)
     rows = []
@@ -174,11 +175,7 @@ td,th{{border:1px solid #ccc;padding:4px 8px;vertical-align:top}}</style></head>
 </table></body></html>
 """
     target = out_dir / "report.html"
-    _atomic(target, page)
+    write_text_atomic(target, page)
     return target
 
 
-def _atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from labkit.checks import int_in_range
+from labkit.env import write_text_atomic
 
 _NON_ASCII_RUN = re.compile(r"[^\x00-\x7f]{2,}")
 
@@ -276,9 +277,7 @@ def save(model, tokenizer, folder: str | os.PathLike, metrics: dict[str, Any] | 
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     if metrics is not None:                     # written whole or not at all: a later run may read it
-        tmp = folder / "metrics.json.tmp"
-        tmp.write_text(json.dumps(metrics, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, folder / "metrics.json")
+        write_text_atomic(folder / "metrics.json", json.dumps(metrics, indent=2, ensure_ascii=False) + "\n")
     return folder
 
 
