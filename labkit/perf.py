@@ -680,7 +680,9 @@ def t5_fast_attention(model):
     feed-forward dropouts, and the decoder's attention dropout, stay). Why: T5's learned relative position bias
     needs a gradient, and no SDPA kernel gives one with dropout on (cuDNN refuses the bias gradient, so PyTorch
     falls back to the memory-efficient kernel: about 55 TFLOP/s fwd+bwd at mT5-small's encoder shapes on an H200,
-    against 238 for cuDNN without the bias: docs/benchmarks.md).
+    against 238 for cuDNN without the bias: docs/benchmarks.md). Measured in training it does not pay: mT5-small at
+    batch 128 ran 26% slower with it on an H200 (flex_attention's backward spends 111 ms of a 289 ms step
+    accumulating the bias gradient), though with 30 GiB less memory; the full profile does not use it.
 
     >>> import transformers
     >>> config = transformers.MT5Config(vocab_size=40, d_model=8, d_kv=4, d_ff=16, num_layers=1, num_heads=2,
@@ -703,6 +705,13 @@ def t5_fast_attention(model):
         block.layer[0].SelfAttention._labkit_role = "decoder"
         block.layer[1].EncDecAttention._labkit_role = "cross"
     model.set_attn_implementation(T5_ATTENTION)
+    # T5 gives its encoder and decoder stacks deep copies of the config, and transformers 5.17's
+    # set_attn_implementation skips sub-models whose config has the model's own class: without this loop the
+    # stacks keep "sdpa" there and the labkit function is never called (measured on the GPU, 2026-11-29).
+    for module in model.modules():
+        config = getattr(module, "config", None)
+        if config is not None and hasattr(config, "_attn_implementation"):
+            config._attn_implementation = T5_ATTENTION
     return model
 
 

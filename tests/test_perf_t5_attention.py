@@ -36,6 +36,32 @@ def test_roles_and_registration():
     assert roles == {"encoder", "decoder", "cross"}
 
 
+def test_every_attention_runs_through_labkit(monkeypatch):
+    # guards the equality tests: if dispatch silently stayed on "sdpa", fast and ref would agree trivially
+    from transformers import AttentionInterface
+
+    _, fast = _pair()
+    seen = []
+    real = perf._t5_attention_forward
+
+    def spy(module, *args, **kwargs):
+        seen.append(module._labkit_role)
+        return real(module, *args, **kwargs)
+
+    AttentionInterface.register(perf.T5_ATTENTION, spy)
+    try:
+        fast.eval()
+        ids, mask, labels = _batch()
+        with torch.no_grad():
+            fast(input_ids=ids, attention_mask=mask, labels=labels)
+    finally:
+        AttentionInterface.register(perf.T5_ATTENTION, real)
+    # 2 encoder layers; 2 decoder layers with self- and cross-attention
+    assert sorted(seen) == sorted(["encoder"] * 2 + ["decoder"] * 2 + ["cross"] * 2)
+    configs = {id(m.config): m.config._attn_implementation for m in fast.modules() if hasattr(m, "config")}
+    assert set(configs.values()) == {perf.T5_ATTENTION} and len(configs) >= 3        # model, encoder, decoder
+
+
 @pytest.mark.parametrize("padded", [False, True])
 def test_same_outputs_as_sdpa(padded):
     ref, fast = _pair(dropout=0.1)
