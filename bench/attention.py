@@ -85,6 +85,37 @@ def methods():
     return out
 
 
+def time_cell(name, fn, backward, b, h, s, d, options, device, dtype, sync, min_iters, min_seconds, row):
+    """TFLOP/s of one method in one mode (None if it refuses the shape; the error goes into ``row["errors"]``)."""
+    import torch
+
+    q, k, v = (make_input(b, h, s, d, options.layout, device, dtype, backward) for _ in range(3))
+    grad = torch.randn(b, h, s, d, device=device, dtype=dtype)
+    bias = None
+    if options.bias != "none":
+        bias = torch.randn(1 if options.bias == "shared" else b, h, s, s, device=device, dtype=dtype,
+                           requires_grad=backward)
+    extra = {"bias": bias, "dropout": options.dropout} if (bias is not None or options.dropout) else {}
+
+    def step():
+        if backward:
+            q.grad = k.grad = v.grad = None
+            fn(q, k, v, **extra).backward(grad)
+        else:
+            with torch.no_grad():
+                fn(q, k, v, **{**extra, "dropout": 0.0} if extra else {})
+    try:
+        seconds = _timed(step, sync, min_iters, min_seconds)
+        value = 4 * b * h * s * s * d * (3.5 if backward else 1.0) / seconds / 1e12
+    except (RuntimeError, ValueError, torch.OutOfMemoryError) as error:
+        value = None
+        row.setdefault("errors", {})[f"{name} {'fwd+bwd' if backward else 'fwd'}"] = str(error).splitlines()[0][:100]
+    del q, k, v, grad, bias
+    if device == "cuda":
+        torch.cuda.empty_cache()
+    return value
+
+
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true")
@@ -101,6 +132,8 @@ def main(argv=None) -> list[dict]:
                              "gives); it gets a gradient in fwd+bwd")
     parser.add_argument("--dropout", type=float, default=0.0, help="dropout on the attention probabilities")
     parser.add_argument("--methods", default="", help="comma-separated columns to time (default: all)")
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="time every cell this many times, the methods interleaved, and report the median")
     parser.add_argument("--json", default=None)
     options = parser.parse_args(argv)
 
@@ -120,46 +153,28 @@ def main(argv=None) -> list[dict]:
     for d in [int(x) for x in options.depths.split(",")]:
         for s in [int(x) for x in options.seqs.split(",")]:
             b, h = max(1, options.tokens // s), max(1, options.width // d)
-            fwd_flops = 4 * b * h * s * s * d
             row = {"depth": d, "seq": s, "batch": b, "heads": h}
             wanted = [m.strip() for m in options.methods.split(",") if m.strip()]
-            for name, fn in methods().items():
-                if wanted and name not in wanted:
-                    continue
-                for mode in ("fwd", "fwd+bwd"):
-                    backward = mode == "fwd+bwd"
-                    q, k, v = (make_input(b, h, s, d, options.layout, device, dtype, backward) for _ in range(3))
-                    grad = torch.randn(b, h, s, d, device=device, dtype=dtype)
-                    bias = None
-                    if options.bias != "none":
-                        bias = torch.randn(1 if options.bias == "shared" else b, h, s, s, device=device, dtype=dtype,
-                                           requires_grad=backward)
-                    extra = {"bias": bias, "dropout": options.dropout} if (bias is not None or options.dropout) else {}
-
-                    def step(fn=fn, q=q, k=k, v=v, grad=grad, backward=backward, extra=extra):
-                        if backward:
-                            q.grad = k.grad = v.grad = None
-                            fn(q, k, v, **extra).backward(grad)
-                        else:
-                            with torch.no_grad():
-                                fn(q, k, v, **{**extra, "dropout": 0.0} if extra else {})
-                    try:
-                        seconds = _timed(step, sync, min_iters, min_seconds)
-                        flops = fwd_flops * (3.5 if backward else 1.0)
-                        value = flops / seconds / 1e12
-                    except (RuntimeError, ValueError, torch.OutOfMemoryError) as error:
-                        value = None
-                        row.setdefault("errors", {})[f"{name} {mode}"] = str(error).splitlines()[0][:100]
-                    row[f"{name} | {mode}"] = value
-                    del q, k, v, grad, bias
-                    if cuda:
-                        torch.cuda.empty_cache()
+            timings: dict[str, list] = {}
+            for _ in range(options.rounds):           # rounds interleave the methods, so GPU clock drift hits all
+                for name, fn in methods().items():
+                    if wanted and name not in wanted:
+                        continue
+                    for mode in ("fwd", "fwd+bwd"):
+                        value = time_cell(name, fn, mode == "fwd+bwd", b, h, s, d, options, device, dtype, sync,
+                                          min_iters, min_seconds, row)
+                        timings.setdefault(f"{name} | {mode}", []).append(value)
+            for key, values in timings.items():
+                done = sorted(v for v in values if v is not None)
+                row[key] = done[len(done) // 2] if done else None          # the median round (upper median)
+                if options.rounds > 1:
+                    row[f"{key} | rounds"] = values
             for backward in (False, True):
                 chosen = perf.fastest_sdpa_backend((b, h, s, d), dtype=dtype, device=device, backward=backward)
                 row[f"chosen {'fwd+bwd' if backward else 'fwd'}"] = chosen.name
             results.append(row)
             cells = [f"{key.split(' | ')[0]} {key.split(' | ')[1]} "
-                     f"{'-' if val is None else format(val, '.0f')}" for key, val in row.items() if " | " in key]
+                     f"{'-' if val is None else format(val, '.0f')}" for key, val in row.items() if key.count(" | ") == 1]
             print(f"d={d} s={s} b={b} h={h} [TFLOP/s] " + "; ".join(cells)
                   + f"; chosen fwd {row['chosen fwd']}, fwd+bwd {row['chosen fwd+bwd']}", flush=True)
     if options.json:

@@ -5,8 +5,8 @@ on the weights). Every run is one ``Trainer.train()`` of a few warm-up steps (no
 selection, first allocations) and then ``--steps`` timed steps, all in one process:
 
 - ``default``: ``TrainingArguments`` left at their defaults (fp32, batch 8): what a student gets;
-- ``full``: :func:`labkit.perf.full_training_settings` (bf16, large batch, fused AdamW, ``torch.compile``, the
-  masked-LM head on masked positions only);
+- ``full``: :func:`labkit.perf.full_training_settings` (bf16, large batch, fused AdamW, ``torch.compile``, no
+  per-step NaN check and non-blocking batch copies, the masked-LM head on masked positions only);
 - ablations: ``full`` with one technique taken out (or the batch changed), to show that each one pays;
 - mT5 ``full + chunked CE``: the LM head and cross-entropy a chunk of target rows at a time
   (:func:`labkit.perf.chunked_lm_loss_seq2seq`), so the 250k-vocabulary logits are never materialised whole;
@@ -14,12 +14,17 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
   ``flex_attention`` with the position bias inside the kernel; cross-attention without T5's all-zero bias);
 - ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows).
 
+With ``--profile STEPS``, ``torch.profiler`` runs over STEPS more steps after the timed ones and the report groups
+the GPU kernel time (matrix products, attention, Inductor's fused kernels, optimizer, copies) and says how much of
+the wall time the GPU was busy.
+
 Reported: samples/s, tokens/s (BERT: 128 per sample; mT5: inputs + targets), MFU against the device's bf16 peak
 (BERT: ``6 N`` x tokens/s, N = all parameters, and the real matrix FLOPs; mT5: the real matrix FLOPs of
 :func:`labkit.perf.seq2seq_matrix_flops_per_sample`), peak memory, and the first step's time (compilation).
 
     python bench/train_throughput.py                      # both jobs, default + full + ablations, on the GPU
     python bench/train_throughput.py --jobs bert --runs 'default;full'
+    python bench/train_throughput.py --jobs mt5 --runs full --profile 3      # where the step's GPU time goes
     torchrun --nproc_per_node 2 bench/train_throughput.py --jobs bert --runs full     # data parallel
     python bench/train_throughput.py --tiny               # seconds on a CPU (the test suite runs this)
 """
@@ -149,40 +154,115 @@ def stack_collator(rows):
 
 # ---------------------------------------------------------------------------------------------- one run
 
-def make_timer(warmup: int):
+def _sync():
+    import torch
+
+    if torch.cuda.is_available():
+        torch.cuda.synchronize()
+
+
+def make_timer(warmup: int, steps: int):
+    """A callback timing the first step (from train begin, compilation included) and steps warmup+1..warmup+steps."""
     from transformers import TrainerCallback
 
     class StepTimer(TrainerCallback):
-        """First-step time (from train begin, compilation included) and the time of the steps after warm-up."""
-
         def __init__(self):
             self.begin = self.first = self.start = self.end = None
             self.start_step = self.end_step = 0
 
-        @staticmethod
-        def _sync():
-            import torch
-
-            if torch.cuda.is_available():
-                torch.cuda.synchronize()
-
         def on_train_begin(self, args, state, control, **kw):
-            self._sync()
+            _sync()
             self.begin = time.perf_counter()
 
         def on_step_end(self, args, state, control, **kw):
             if state.global_step == 1:
-                self._sync()
+                _sync()
                 self.first = time.perf_counter() - self.begin
             if state.global_step == warmup:
-                self._sync()
+                _sync()
                 self.start, self.start_step = time.perf_counter(), state.global_step
-
-        def on_train_end(self, args, state, control, **kw):
-            self._sync()
-            self.end, self.end_step = time.perf_counter(), state.global_step
+            if state.global_step == warmup + steps:
+                _sync()
+                self.end, self.end_step = time.perf_counter(), state.global_step
 
     return StepTimer()
+
+
+#: Kernel-name fragments -> the group a profile table reports them under (first match wins).
+KERNEL_GROUPS = (
+    ("attention", ("fmha", "flash", "attention", "sdpa", "attn")),
+    ("matrix products", ("gemm", "nvjet", "cutlass", "xmma", "wgmma", "cublas", "matmul", "addmm", "mm_")),
+    ("optimizer", ("adam", "multi_tensor", "foreach")),
+    ("fused element-wise (Inductor)", ("triton",)),
+    ("copies and fills", ("copy", "memcpy", "memset", "fill", "cat")),
+    ("nccl", ("nccl",)),
+)
+
+
+def kernel_group(name: str) -> str:
+    """The group of a kernel (or, on a CPU, an operator) name in :data:`KERNEL_GROUPS`, else 'other'.
+
+    >>> kernel_group("sm90_xmma_gemm_bf16bf16_bf16f32"), kernel_group("triton_per_fused_add_0")
+    ('matrix products', 'fused element-wise (Inductor)')
+    """
+    low = name.lower()
+    for group, fragments in KERNEL_GROUPS:
+        if any(f in low for f in fragments):
+            return group
+    return "other"
+
+
+def make_profiler(first_step: int, steps: int):
+    """A callback that runs ``torch.profiler`` over steps first_step+1..first_step+steps (after the timed ones).
+
+    After training, ``.summary()`` gives the wall time of those steps, the device time of every kernel grouped by
+    :func:`kernel_group`, the share of the wall time the device was busy, and the 15 kernels with most time.
+    On a CPU it reports operators (self CPU time) instead of kernels.
+    """
+    import torch
+    from transformers import TrainerCallback
+
+    class StepProfiler(TrainerCallback):
+        def __init__(self):
+            activities = [torch.profiler.ProfilerActivity.CPU]
+            self.cuda = torch.cuda.is_available()
+            if self.cuda:
+                activities.append(torch.profiler.ProfilerActivity.CUDA)
+            self.profiler = torch.profiler.profile(activities=activities)
+            self.wall = None
+            self.steps = 0
+
+        def on_step_end(self, args, state, control, **kw):
+            if state.global_step == first_step:
+                _sync()
+                self.profiler.start()
+                self.began = time.perf_counter()
+            elif state.global_step == first_step + steps:
+                _sync()
+                self.wall = time.perf_counter() - self.began
+                self.profiler.stop()
+                self.steps = steps
+
+        def summary(self) -> dict:
+            if self.wall is None:
+                return {"error": "the profiled steps did not run"}
+            events = [e for e in self.profiler.key_averages()
+                      if (e.device_type.name == "CUDA") == self.cuda and e.self_device_time_total + e.self_cpu_time_total]
+            times = {e.key: (e.self_device_time_total if self.cuda else e.self_cpu_time_total) / 1e6 for e in events}
+            busy = sum(times.values())
+            groups: dict[str, float] = {}
+            for name, seconds in times.items():
+                groups[kernel_group(name)] = groups.get(kernel_group(name), 0.0) + seconds
+            per_step = 1e3 / self.steps
+            return {
+                "steps": self.steps, "unit": "kernels" if self.cuda else "CPU operators",
+                "wall_ms_per_step": self.wall * per_step, "busy_ms_per_step": busy * per_step,
+                "busy_share": busy / self.wall,
+                "groups_ms_per_step": {g: t * per_step for g, t in sorted(groups.items(), key=lambda kv: -kv[1])},
+                "top": [(name[:90], t * per_step) for name, t in sorted(times.items(), key=lambda kv: -kv[1])[:15]],
+            }
+
+    return StepProfiler()
 
 
 #: Each run: the settings it changes from ``default`` (None) or from ``full``.
@@ -221,6 +301,7 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             # precision"); under bf16 autocast TF32 only touches the few fp32 matmuls.
             "full + max-autotune": variant(torch_compile_mode="max-autotune-no-cudagraphs", tf32=False),
             "full + no padding mask": variant(padding_mask=False),
+            **host_sync_variants(variant),
         })
     else:
         spec.update({
@@ -234,12 +315,27 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full + no padding mask, batch 192": variant(padding_mask=False, per_device_train_batch_size=192),
             "full + labkit T5 attention": variant(t5_fast=True),
             "full + labkit T5 attention, batch 192": variant(t5_fast=True, per_device_train_batch_size=192),
+            **host_sync_variants(variant),
         })
     return spec
 
 
+def host_sync_variants(variant) -> dict[str, dict]:
+    """Rows that take back what lets the host run ahead of the GPU, or add CUDA graphs. The full profile turns off
+    ``Trainer``'s per-step NaN/inf check of the loss (``logging_nan_inf_filter``: a Python ``if`` on a GPU tensor,
+    so the host waits for every step) and copies batches with ``non_blocking=True``;
+    ``torch_compile_mode="reduce-overhead"`` replays each compiled graph as one CUDA graph."""
+    return {
+        "full + NaN check": variant(logging_nan_inf_filter=True),
+        "full + blocking copies": variant(accelerator_config={"non_blocking": False}),
+        "full + NaN check + blocking copies": variant(logging_nan_inf_filter=True,
+                                                      accelerator_config={"non_blocking": False}),
+        "full + CUDA graphs": variant(torch_compile_mode="reduce-overhead"),
+    }
+
+
 def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: int, peak: float | None,
-            output_dir: str) -> dict:
+            output_dir: str, profile_steps: int = 0) -> dict:
     import torch
     from transformers import Trainer, TrainingArguments
 
@@ -250,7 +346,7 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
     model, config = build_model(job, tiny, spec.get("attn", "sdpa"), masked_only=masked_only, chunked_ce=chunked_ce,
                                 t5_fast=t5_fast)
     args = dict(output_dir=output_dir, report_to="none", disable_tqdm=True, save_strategy="no",
-                max_steps=warmup + steps, logging_strategy="no", seed=0, use_cpu=not cuda)
+                max_steps=warmup + steps + profile_steps, logging_strategy="no", seed=0, use_cpu=not cuda)
     if spec["from"] == "full":
         args.update(spec["args"])
         args["use_cpu"] = not cuda
@@ -279,12 +375,15 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
         six_n = None
     if not spec.get("padding_mask", True):
         data.columns.pop("attention_mask")          # unpadded rows: no mask, so SDPA may use flash / cuDNN
-    timer = make_timer(warmup)
+    timer = make_timer(warmup, steps)
+    callbacks = [timer]
+    if profile_steps:
+        callbacks.append(make_profiler(warmup + steps, profile_steps))
     if cuda:
         torch.cuda.empty_cache()
         torch.cuda.reset_peak_memory_stats()
     trainer = Trainer(model=model, args=arguments, train_dataset=data, data_collator=stack_collator,
-                      callbacks=[timer])
+                      callbacks=callbacks)
     trainer.train()
     seconds = timer.end - timer.start
     timed = timer.end_step - timer.start_step
@@ -300,12 +399,24 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
                   masked_positions_only=masked_only, padding_mask=spec.get("padding_mask", True),
                   chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast,
                   chunk_rows=CHUNK_ROWS[tiny] if chunked_ce else None)
+    if profile_steps:
+        result["profile"] = callbacks[1].summary()
     del trainer, model, data
     gc.collect()
     if cuda:
         torch.cuda.empty_cache()
         torch._dynamo.reset()
     return result
+
+
+def format_profile(p: dict) -> str:
+    if "error" in p:
+        return f"      profile: {p['error']}"
+    lines = [f"      profile of {p['steps']} steps: {p['wall_ms_per_step']:.1f} ms/step wall, {p['unit']} busy "
+             f"{p['busy_ms_per_step']:.1f} ms ({p['busy_share']:.0%})"]
+    lines += [f"        {ms:8.2f} ms  {group}" for group, ms in p["groups_ms_per_step"].items()]
+    lines += [f"        {ms:8.2f} ms  top: {name}" for name, ms in p["top"]]
+    return "\n".join(lines)
 
 
 def fmt(value, spec=",.0f"):
@@ -321,6 +432,8 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--warmup", type=int, default=None, help="untimed steps per run")
     parser.add_argument("--json", default=None, help="append the results to this JSON-lines file")
     parser.add_argument("--measure-peak", action="store_true", help="measure the bf16 matmul peak now")
+    parser.add_argument("--profile", type=int, default=0, metavar="STEPS",
+                        help="after the timed steps, run torch.profiler over STEPS more and report where the time went")
     options = parser.parse_args(argv)
 
     if "WORLD_SIZE" not in os.environ and "CUDA_VISIBLE_DEVICES" not in os.environ and not options.tiny:
@@ -349,7 +462,7 @@ def main(argv=None) -> list[dict]:
                 job_warmup = 1 if (name == "default" and not options.tiny) else warmup
                 try:
                     result = run_one(job, name, spec, tiny=options.tiny, steps=steps, warmup=max(job_warmup, 1),
-                                     peak=peak, output_dir=out)
+                                     peak=peak, output_dir=out, profile_steps=options.profile)
                 except torch.OutOfMemoryError as error:
                     result = dict(job=job, run=name, error=f"out of memory: {str(error)[:120]}")
                     gc.collect()
@@ -374,6 +487,8 @@ def main(argv=None) -> list[dict]:
                               f"MFU 6N {fmt(result['mfu_6n'], '.1%'):>6s} matrix {fmt(result['mfu_matrix'], '.1%'):>6s}"
                               f"  peak mem {fmt(result['peak_memory_gib'], '.1f')} GiB  "
                               f"first step {result['first_step_s']:.1f} s", flush=True)
+                    if "profile" in result:
+                        print(format_profile(result["profile"]), flush=True)
                     if options.json:
                         with open(options.json, "a") as handle:
                             handle.write(json.dumps(result, default=str) + "\n")

@@ -33,6 +33,27 @@ def test_train_throughput_tiny(tmp_path):
     assert len(out.read_text().splitlines()) == len(results)
 
 
+def test_train_throughput_profile_tiny():
+    results = load("train_throughput").main(["--tiny", "--jobs", "bert", "--runs", "full", "--profile", "2"])
+    profile = results[0]["profile"]
+    assert profile["steps"] == 2 and results[0]["timed_steps"] == 3          # profiled steps come after the timed ones
+    assert profile["wall_ms_per_step"] > 0 and 0 < profile["busy_share"]
+    assert abs(sum(profile["groups_ms_per_step"].values()) - profile["busy_ms_per_step"]) < 1e-6
+    assert "matrix products" in profile["groups_ms_per_step"] and len(profile["top"]) == 15
+
+
+def test_kernel_groups():
+    group = load("train_throughput").kernel_group
+    assert group("sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x256x64") == "matrix products"
+    assert group("nvjet_hsh_256x128_64x4_2x1_v_bz_coopB_NTN") == "matrix products"
+    assert group("cudnn_generated_fort_native_sdpa_sm90_flash_fprop_wgmma_f16") == "attention"
+    assert group("fmha_cutlassF_bf16_aligned_64x128_rf_sm80") == "attention"
+    assert group("triton_per_fused_add_native_layer_norm_3") == "fused element-wise (Inductor)"
+    assert group("multi_tensor_apply_kernel<FusedAdamMathFunctor>") == "optimizer"
+    assert group("Memcpy HtoD (Pinned -> Device)") == "copies and fills"
+    assert group("void at::native::elementwise_kernel<128, 2>") == "other"
+
+
 def test_train_throughput_mt5_head_is_untied():
     module = load("train_throughput")
     model, config = module.build_model("mt5", tiny=True)
