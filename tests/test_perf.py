@@ -81,6 +81,11 @@ def test_full_training_settings_build_training_arguments(tmp_path, job):
     gpu = perf.full_training_settings("cuda", job)["training_arguments"]
     assert gpu["torch_compile"] is True and gpu["optim"] == "adamw_torch_fused"
     assert gpu["per_device_train_batch_size"] >= 128
+    assert gpu["logging_nan_inf_filter"] is False and gpu["accelerator_config"] == {"non_blocking": True}
+    assert "logging_nan_inf_filter" not in cpu["training_arguments"]        # the CPU keeps Trainer's defaults
+    host = {k: gpu[k] for k in ("logging_nan_inf_filter", "accelerator_config")}
+    built = transformers.TrainingArguments(output_dir=str(tmp_path), **host)
+    assert built.logging_nan_inf_filter is False and built.accelerator_config.non_blocking is True
     with pytest.raises(ValueError):
         perf.full_training_settings("cpu", "vision")
 
