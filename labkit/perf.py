@@ -295,19 +295,36 @@ def flash_attention_4(device=None):
     return _flash_attention_4_installed()
 
 
-def _time_call(fn, iters: int = 10, repeats: int = 3) -> float:
-    """Best of ``repeats`` means over ``iters`` calls, after two warm-up calls (kernel plans, autotuning)."""
-    torch = _torch()
-    fn()
-    fn()
-    torch.cuda.synchronize()
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        for _ in range(iters):
+def _time_interleaved(steps: dict, iters: int = 10, repeats: int = 3, *, errors=(Exception,), sync=None,
+                      clock=time.perf_counter) -> dict:
+    """``{key: best of repeats means over iters calls}`` for each function in ``steps``, the candidates interleaved.
+
+    Two warm-up calls each first (kernel plans, autotuning); a candidate whose warm-up raises one of ``errors`` is
+    left out. Then ``repeats`` rounds, each timing ``iters`` calls of every candidate in turn, so that a GPU that
+    slows down as it heats (an H200 reaches its power cap within seconds) slows every candidate alike instead of
+    favouring whichever is timed first. ``sync`` waits for queued GPU work (default: ``torch.cuda.synchronize``).
+
+    >>> sorted(_time_interleaved({"a": lambda: None, "b": lambda: 1 / 0}, sync=lambda: None))
+    ['a']
+    """
+    sync = sync or _torch().cuda.synchronize
+    ready = {}
+    for key, fn in steps.items():
+        try:
             fn()
-        torch.cuda.synchronize()
-        best = min(best, (time.perf_counter() - start) / iters)
+            fn()
+            sync()
+        except errors:
+            continue
+        ready[key] = fn
+    best = {key: float("inf") for key in ready}
+    for _ in range(repeats):
+        for key, fn in ready.items():
+            start = clock()
+            for _ in range(iters):
+                fn()
+            sync()
+            best[key] = min(best[key], (clock() - start) / iters)
     return best
 
 
@@ -315,7 +332,8 @@ def fastest_sdpa_backend(shape, *, dtype=None, device=None, is_causal: bool = Fa
                          kv_shape=None):
     """The fastest attention for q of ``shape`` (batch, heads, length, depth); timed once, then cached.
 
-    Candidates: every ``SDPBackend``, and :func:`flash_attention_4` where it is installed. Returns the
+    Candidates: every ``SDPBackend``, and :func:`flash_attention_4` where it is installed, timed interleaved
+    (:func:`_time_interleaved`). Returns the
     ``SDPBackend`` or the :class:`FlashAttention4` that won (both have ``.name``); :func:`sdpa` runs either.
     On a CPU (or any non-CUDA device) returns ``SDPBackend.MATH`` without timing. Backends that refuse the shape
     or dtype are skipped. ``backward=True`` times forward + backward (training).
@@ -340,16 +358,13 @@ def fastest_sdpa_backend(shape, *, dtype=None, device=None, is_causal: bool = Fa
     grad = torch.randn(shape, device=device, dtype=dtype) if backward else None
     fa4 = flash_attention_4(device)
     candidates = ([fa4] if fa4 is not None else []) + list(sdpa_backends())
-    timings = {}
-    for backend in candidates:
-        def step(backend=backend):
-            out = _run_attention(backend, q, k, v, None, is_causal, 0.0)
-            if backward:
-                out.backward(grad)
-        try:
-            timings[backend] = _time_call(step)
-        except (RuntimeError, ValueError, NotImplementedError, torch.OutOfMemoryError):
-            continue
+
+    def step(backend):
+        out = _run_attention(backend, q, k, v, None, is_causal, 0.0)
+        if backward:
+            out.backward(grad)
+    timings = _time_interleaved({backend: functools.partial(step, backend) for backend in candidates},
+                                errors=(RuntimeError, ValueError, NotImplementedError, torch.OutOfMemoryError))
     best = min(timings, key=timings.get) if timings else SDPBackend.MATH
     _backend_cache[key] = best
     return best

@@ -239,3 +239,32 @@ def test_flash_attention_4_is_never_offered_on_a_cpu():
     mask = torch.tril(torch.ones(8, 8, dtype=torch.bool))
     reference = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=mask, dropout_p=0.0)
     torch.testing.assert_close(perf.sdpa(q, k, v, attn_mask=mask), reference)
+
+
+def test_backend_timer_interleaves_candidates_and_drops_refusals():
+    calls, now = [], [0.0]
+    cost = {"slow": 3.0, "fast": 1.0}
+
+    def make(name):
+        def fn():
+            calls.append(name)
+            now[0] += cost[name]
+        return fn
+
+    def refuses():
+        raise RuntimeError("no kernel for this shape")
+
+    times = perf._time_interleaved({"slow": make("slow"), "fast": make("fast"), "refuses": refuses},
+                                   iters=2, repeats=3, errors=(RuntimeError,), sync=lambda: None,
+                                   clock=lambda: now[0])
+    assert times == {"slow": 3.0, "fast": 1.0}                 # means per call; the refusing candidate is left out
+    timed = calls[4:]                                           # after two warm-up calls each
+    assert timed == (["slow"] * 2 + ["fast"] * 2) * 3           # rounds alternate the candidates
+
+
+def test_backend_timer_lets_unexpected_errors_through():
+    def broken():
+        raise KeyError("a bug, not a refusal")
+
+    with pytest.raises(KeyError):
+        perf._time_interleaved({"broken": broken}, errors=(RuntimeError,), sync=lambda: None)
