@@ -110,9 +110,6 @@ def time_cell(name, fn, backward, b, h, s, d, options, device, dtype, sync, min_
     except (RuntimeError, ValueError, torch.OutOfMemoryError) as error:
         value = None
         row.setdefault("errors", {})[f"{name} {'fwd+bwd' if backward else 'fwd'}"] = str(error).splitlines()[0][:100]
-    del q, k, v, grad, bias
-    if device == "cuda":
-        torch.cuda.empty_cache()
     return value
 
 
@@ -164,6 +161,8 @@ def main(argv=None) -> list[dict]:
                         value = time_cell(name, fn, mode == "fwd+bwd", b, h, s, d, options, device, dtype, sync,
                                           min_iters, min_seconds, row)
                         timings.setdefault(f"{name} | {mode}", []).append(value)
+                        if cuda:
+                            torch.cuda.empty_cache()        # the cell's tensors are gone once time_cell returns
             for key, values in timings.items():
                 done = sorted(v for v in values if v is not None)
                 row[key] = done[len(done) // 2] if done else None          # the median round (upper median)
@@ -174,7 +173,8 @@ def main(argv=None) -> list[dict]:
                 row[f"chosen {'fwd+bwd' if backward else 'fwd'}"] = chosen.name
             results.append(row)
             cells = [f"{key.split(' | ')[0]} {key.split(' | ')[1]} "
-                     f"{'-' if val is None else format(val, '.0f')}" for key, val in row.items() if key.count(" | ") == 1]
+                     f"{'-' if val is None else format(val, '.0f')}"
+                     for key, val in row.items() if key.count(" | ") == 1]
             print(f"d={d} s={s} b={b} h={h} [TFLOP/s] " + "; ".join(cells)
                   + f"; chosen fwd {row['chosen fwd']}, fwd+bwd {row['chosen fwd+bwd']}", flush=True)
     if options.json:

@@ -246,8 +246,8 @@ def make_profiler(first_step: int, steps: int):
         def summary(self) -> dict:
             if self.wall is None:
                 return {"error": "the profiled steps did not run"}
-            events = [e for e in self.profiler.key_averages()
-                      if (e.device_type.name == "CUDA") == self.cuda and e.self_device_time_total + e.self_cpu_time_total]
+            events = [e for e in self.profiler.key_averages() if (e.device_type.name == "CUDA") == self.cuda
+                      and e.self_device_time_total + e.self_cpu_time_total]
             times = {e.key: (e.self_device_time_total if self.cuda else e.self_cpu_time_total) / 1e6 for e in events}
             busy = sum(times.values())
             groups: dict[str, float] = {}
