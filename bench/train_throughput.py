@@ -12,7 +12,9 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
   (:func:`labkit.perf.chunked_lm_loss_seq2seq`), so the 250k-vocabulary logits are never materialised whole;
 - mT5 ``full + labkit T5 attention``: :func:`labkit.perf.t5_fast_attention` (encoder attention in
   ``flex_attention`` with the position bias inside the kernel; cross-attention without T5's all-zero bias);
-- ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows).
+- ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows);
+- mT5 ``full + bf16 math attention``: ``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(True)`` for the
+  run, so the math SDPA path that the compiled, biased encoder attention takes stays in bf16 instead of fp32.
 
 With ``--profile STEPS``, ``torch.profiler`` runs over STEPS more steps after the timed ones and the report groups
 the GPU kernel time (matrix products, attention, Inductor's fused kernels, optimizer, copies) and says how much of
@@ -277,12 +279,13 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
         spec["full - compile"] = {**spec["full"], "args": {**base, "torch_compile": False}}
         if job == "mt5":
             spec["full + chunked CE"] = {**spec["full"], "chunked_ce": True}
+            spec["full + bf16 math attention"] = {**spec["full"], "bf16_math_sdp": True}
         return spec
 
     def variant(**changes):
         out = {**spec["full"], "args": {**base}}
         for key, value in changes.items():
-            if key in ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast"):
+            if key in ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp"):
                 out[key] = value
             else:
                 out["args"][key] = value
@@ -315,6 +318,9 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full + no padding mask, batch 192": variant(padding_mask=False, per_device_train_batch_size=192),
             "full + labkit T5 attention": variant(t5_fast=True),
             "full + labkit T5 attention, batch 192": variant(t5_fast=True, per_device_train_batch_size=192),
+            # Under torch.compile the biased encoder attention runs SDPA's math path, which upcasts q, k, v and the
+            # bias to fp32 (TF32 matrix products, fp32 score tensors) unless reduced-precision math is allowed.
+            "full + bf16 math attention": variant(bf16_math_sdp=True),
             **host_sync_variants(variant),
         })
     return spec
@@ -384,7 +390,12 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
         torch.cuda.reset_peak_memory_stats()
     trainer = Trainer(model=model, args=arguments, train_dataset=data, data_collator=stack_collator,
                       callbacks=callbacks)
-    trainer.train()
+    math_sdp = torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed()
+    torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(bool(spec.get("bf16_math_sdp", math_sdp)))
+    try:
+        trainer.train()
+    finally:
+        torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(math_sdp)
     seconds = timer.end - timer.start
     timed = timer.end_step - timer.start_step
     samples_per_s = timed * batch * world / seconds
@@ -398,6 +409,7 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
                   settings={k: v for k, v in args.items() if k not in ("output_dir",)},
                   masked_positions_only=masked_only, padding_mask=spec.get("padding_mask", True),
                   chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast,
+                  bf16_math_sdp=bool(spec.get("bf16_math_sdp", False)),
                   chunk_rows=CHUNK_ROWS[tiny] if chunked_ce else None)
     if profile_steps:
         result["profile"] = callbacks[1].summary()

@@ -18,6 +18,8 @@ def load(name):
 
 
 def test_train_throughput_tiny(tmp_path):
+    import torch
+
     out = tmp_path / "train.jsonl"
     results = load("train_throughput").main(["--tiny", "--json", str(out)])
     runs = {(r["job"], r["run"]) for r in results}
@@ -31,6 +33,9 @@ def test_train_throughput_tiny(tmp_path):
     chunked = next(r for r in results if r["job"] == "mt5" and r["run"] == "full + chunked CE")
     assert chunked["chunked_lm_loss"] is True and chunked["chunk_rows"] < chunked["batch"] * 8   # several chunks
     assert len(out.read_text().splitlines()) == len(results)
+    math = next(r for r in results if r["job"] == "mt5" and r["run"] == "full + bf16 math attention")
+    assert math["bf16_math_sdp"] is True and not full_bert["bf16_math_sdp"]
+    assert torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed() is False      # restored after the run
 
 
 def test_train_throughput_profile_tiny():
