@@ -5,10 +5,10 @@
 - **Model FLOPs**: :func:`flops_per_token` (``6 N``), :func:`mlm_matrix_flops_per_sample` and
   :func:`seq2seq_matrix_flops_per_sample` (the real matrix FLOPs, stated in their docstrings), :func:`mfu`.
 - **Attention**: :func:`fastest_sdpa_backend` times every SDPA backend (and FlashAttention-4 where the optional
-  ``flash-attn-4`` package is installed) once for a shape and caches the winner; :func:`sdpa` runs attention with
-  it. On a CPU the MATH backend is used, untimed.
+  ``flash-attn-4`` package is installed) once for a shape, the candidates interleaved, and caches the winner;
+  :func:`sdpa` runs attention with it. On a CPU the MATH backend is used, untimed.
 - **T5 attention**: :func:`t5_fast_attention` sends T5/mT5's encoder attention to ``flex_attention`` (an ablation:
-  measured, not in the full profile).
+  measured 26% slower in training, not in the full profile).
 - **Settings**: :func:`full_training_settings` returns what the GPU measurements in ``docs/benchmarks.md`` showed
   fastest, as ``TrainingArguments`` fields, ``from_pretrained`` keyword arguments and a few flags.
 - **Masked positions only**: :func:`masked_positions_mlm` wraps a ``BertForMaskedLM`` so that the vocabulary
