@@ -363,7 +363,7 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
     arguments = TrainingArguments(**args)
     world = max(1, arguments.world_size)
     batch = arguments.per_device_train_batch_size
-    rows = (warmup + steps) * batch * world
+    rows = (warmup + steps + profile_steps) * batch * world         # one epoch: no loader restart inside
     if job == "bert":
         seq = 16 if tiny else 128
         data = bert_rows(rows, seq, config.vocab_size, masked_only)
