@@ -85,34 +85,6 @@ def methods():
     return out
 
 
-def time_cell(name, fn, backward, b, h, s, d, options, device, dtype, sync, min_iters, min_seconds, row):
-    """TFLOP/s of one method in one mode (None if it refuses the shape; the error goes into ``row["errors"]``)."""
-    import torch
-
-    q, k, v = (make_input(b, h, s, d, options.layout, device, dtype, backward) for _ in range(3))
-    grad = torch.randn(b, h, s, d, device=device, dtype=dtype)
-    bias = None
-    if options.bias != "none":
-        bias = torch.randn(1 if options.bias == "shared" else b, h, s, s, device=device, dtype=dtype,
-                           requires_grad=backward)
-    extra = {"bias": bias, "dropout": options.dropout} if (bias is not None or options.dropout) else {}
-
-    def step():
-        if backward:
-            q.grad = k.grad = v.grad = None
-            fn(q, k, v, **extra).backward(grad)
-        else:
-            with torch.no_grad():
-                fn(q, k, v, **{**extra, "dropout": 0.0} if extra else {})
-    try:
-        seconds = _timed(step, sync, min_iters, min_seconds)
-        value = 4 * b * h * s * s * d * (3.5 if backward else 1.0) / seconds / 1e12
-    except (RuntimeError, ValueError, torch.OutOfMemoryError) as error:
-        value = None
-        row.setdefault("errors", {})[f"{name} {'fwd+bwd' if backward else 'fwd'}"] = str(error).splitlines()[0][:100]
-    return value
-
-
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true")
@@ -143,6 +115,31 @@ def main(argv=None) -> list[dict]:
         options.depths, options.seqs, options.tokens, options.width = "8,16", "32,64", 128, 32
     sync = torch.cuda.synchronize if cuda else (lambda: None)
     min_iters, min_seconds = (3, 0.2) if cuda else (1, 0.0)
+    def time_cell(name, fn, backward, b, h, s, d, row):
+        """TFLOP/s of one method in one mode (None if it refuses the shape; the error goes into row["errors"])."""
+        q, k, v = (make_input(b, h, s, d, options.layout, device, dtype, backward) for _ in range(3))
+        grad = torch.randn(b, h, s, d, device=device, dtype=dtype)
+        bias = None
+        if options.bias != "none":
+            bias = torch.randn(1 if options.bias == "shared" else b, h, s, s, device=device, dtype=dtype,
+                               requires_grad=backward)
+        extra = {"bias": bias, "dropout": options.dropout} if (bias is not None or options.dropout) else {}
+
+        def step():
+            if backward:
+                q.grad = k.grad = v.grad = None
+                fn(q, k, v, **extra).backward(grad)
+            else:
+                with torch.no_grad():
+                    fn(q, k, v, **{**extra, "dropout": 0.0} if extra else {})
+        try:
+            seconds = _timed(step, sync, min_iters, min_seconds)
+            return 4 * b * h * s * s * d * (3.5 if backward else 1.0) / seconds / 1e12
+        except (RuntimeError, ValueError, torch.OutOfMemoryError) as error:
+            row.setdefault("errors", {})[f"{name} {'fwd+bwd' if backward else 'fwd'}"] = \
+                str(error).splitlines()[0][:100]
+            return None
+
     info = perf.device_info()
     setup = {"dtype": str(dtype), "layout": options.layout, "bias": options.bias, "dropout": options.dropout}
     print(json.dumps({"device": info, **setup}), flush=True)
@@ -158,8 +155,7 @@ def main(argv=None) -> list[dict]:
                     if wanted and name not in wanted:
                         continue
                     for mode in ("fwd", "fwd+bwd"):
-                        value = time_cell(name, fn, mode == "fwd+bwd", b, h, s, d, options, device, dtype, sync,
-                                          min_iters, min_seconds, row)
+                        value = time_cell(name, fn, mode == "fwd+bwd", b, h, s, d, row)
                         timings.setdefault(f"{name} | {mode}", []).append(value)
                         if cuda:
                             torch.cuda.empty_cache()        # the cell's tensors are gone once time_cell returns
