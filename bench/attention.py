@@ -105,6 +105,8 @@ def main(argv=None) -> list[dict]:
                         help="time every cell this many times, the methods interleaved, and report the median")
     parser.add_argument("--json", default=None)
     options = parser.parse_args(argv)
+    if options.rounds < 1:
+        parser.error(f"--rounds must be at least 1, got {options.rounds}")
 
     import torch
 

@@ -447,6 +447,8 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--profile", type=int, default=0, metavar="STEPS",
                         help="after the timed steps, run torch.profiler over STEPS more and report where the time went")
     options = parser.parse_args(argv)
+    if options.profile < 0:
+        parser.error(f"--profile takes a number of steps >= 0, got {options.profile}")
 
     if "WORLD_SIZE" not in os.environ and "CUDA_VISIBLE_DEVICES" not in os.environ and not options.tiny:
         # Trainer wraps the model in DataParallel when one process sees several GPUs: measure one GPU, and use

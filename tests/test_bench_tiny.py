@@ -47,6 +47,12 @@ def test_train_throughput_profile_tiny():
     assert "matrix products" in profile["groups_ms_per_step"] and len(profile["top"]) == 15
 
 
+def test_train_throughput_rejects_negative_profile(capsys):
+    with pytest.raises(SystemExit):
+        load("train_throughput").main(["--tiny", "--profile", "-1"])
+    assert "--profile takes a number of steps >= 0, got -1" in capsys.readouterr().err
+
+
 def test_kernel_groups():
     group = load("train_throughput").kernel_group
     assert group("sm90_xmma_gemm_bf16bf16_bf16f32_f32_tn_n_tilesize128x256x64") == "matrix products"
@@ -72,6 +78,12 @@ def test_attention_tiny(tmp_path):
     for row in rows:
         assert row["teaching | fwd"] > 0 and row["labkit | fwd+bwd"] > 0
         assert row["chosen fwd"] == "MATH"
+
+
+def test_attention_rejects_zero_rounds(capsys):
+    with pytest.raises(SystemExit):
+        load("attention").main(["--tiny", "--rounds", "0"])
+    assert "--rounds must be at least 1, got 0" in capsys.readouterr().err
 
 
 def test_teaching_attention_matches_sdpa():
