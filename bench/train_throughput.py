@@ -13,8 +13,16 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
 - mT5 ``full + labkit T5 attention``: :func:`labkit.perf.t5_fast_attention` (encoder attention in
   ``flex_attention`` with the position bias inside the kernel; cross-attention without T5's all-zero bias);
 - ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows);
-- mT5 ``full + bf16 math attention``: ``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(True)`` for the
-  run, so the math SDPA path that the compiled, biased encoder attention takes stays in bf16 instead of fp32.
+- mT5 ``full`` allows bf16 reductions in SDPA's math path (``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp``,
+  set for the run and restored after it), so the path that the compiled, biased encoder attention takes stays in
+  bf16 instead of fp32; ``full - bf16 math attention`` takes it out;
+- BERT ``full`` under ``torchrun`` also sets DDP up as measured (no unused-parameter search, one gradient bucket);
+  ``full - DDP tuning`` and the other DDP rows take that apart;
+- ``--repeat N`` runs the chosen rows N times, round-robin, to see the run-to-run spread.
+
+Compiled graphs are not cached between runs (Inductor's FX-graph and AOT-autograd caches are off unless
+``--compile-cache``): the cache key misses settings such as the math-SDPA flag, so a row could silently reuse the
+previous row's graph; and the first step's time is then the real compile time.
 
 With ``--profile STEPS``, ``torch.profiler`` runs over STEPS more steps after the timed ones and the report groups
 the GPU kernel time (matrix products, attention, Inductor's fused kernels, optimizer, copies) and says how much of
@@ -27,7 +35,7 @@ Reported: samples/s, tokens/s (BERT: 128 per sample; mT5: inputs + targets), MFU
     python bench/train_throughput.py                      # both jobs, default + full + ablations, on the GPU
     python bench/train_throughput.py --jobs bert --runs 'default;full'
     python bench/train_throughput.py --jobs mt5 --runs full --profile 3      # where the step's GPU time goes
-    torchrun --nproc_per_node 2 bench/train_throughput.py --jobs bert --runs full     # data parallel
+    torchrun --nproc_per_node 2 bench/train_throughput.py --jobs bert --runs 'full;full - DDP tuning' --repeat 2
     python bench/train_throughput.py --tiny               # seconds on a CPU (the test suite runs this)
 """
 from __future__ import annotations
@@ -269,23 +277,31 @@ def make_profiler(first_step: int, steps: int):
 
 #: Each run: the settings it changes from ``default`` (None) or from ``full``.
 def run_specs(job: str, tiny: bool) -> dict[str, dict]:
-    full = perf.full_training_settings("cpu" if tiny else "cuda", "mlm" if job == "bert" else "seq2seq")
+    full_job = "mlm" if job == "bert" else "seq2seq"
+    full = perf.full_training_settings("cpu" if tiny else "cuda", full_job)
     base = dict(full["training_arguments"])
     spec = {"default": {"from": "default"},
             "full": {"from": "full", "args": base, "masked_only": full["masked_positions_only"],
                      "attn": full["model_kwargs"]["attn_implementation"], "padding_mask": full["padding_mask"],
-                     "chunked_ce": full["chunked_lm_loss"]}}
+                     "chunked_ce": full["chunked_lm_loss"],
+                     # the GPU profile's value in tiny mode too: the flag is only read by CUDA math SDPA, and the
+                     # tests then see it set and restored
+                     "bf16_math_sdp": perf.full_training_settings("cuda", full_job)["bf16_math_attention"]}}
     if tiny:
         spec["full - compile"] = {**spec["full"], "args": {**base, "torch_compile": False}}
+        if job == "bert":                 # the GPU profile's DDP settings, for a CPU run under torchrun (gloo)
+            gpu = perf.full_training_settings("cuda", "mlm")["training_arguments"]
+            spec["full + GPU DDP settings"] = {**spec["full"],
+                                               "args": {**base, **{k: v for k, v in gpu.items() if k.startswith("ddp_")}}}
         if job == "mt5":
             spec["full + chunked CE"] = {**spec["full"], "chunked_ce": True}
-            spec["full + bf16 math attention"] = {**spec["full"], "bf16_math_sdp": True}
+            spec["full - bf16 math attention"] = {**spec["full"], "bf16_math_sdp": False}
         return spec
 
     def variant(**changes):
         out = {**spec["full"], "args": {**base}}
         for key, value in changes.items():
-            if key in ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp"):
+            if key in ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp", "bf16_gradients"):
                 out[key] = value
             else:
                 out["args"][key] = value
@@ -305,12 +321,14 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full + max-autotune": variant(torch_compile_mode="max-autotune-no-cudagraphs", tf32=False),
             "full + no padding mask": variant(padding_mask=False),
             **host_sync_variants(variant),
+            **ddp_variants(variant),
         })
     else:
         spec.update({
             "full - compile": variant(torch_compile=False),
             "full - fused AdamW": variant(optim="adamw_torch"),
             "full batch 64": variant(per_device_train_batch_size=64),
+            "full batch 192": variant(per_device_train_batch_size=192),
             "full - chunked CE": variant(chunked_ce=False),
             "full + chunked CE": variant(chunked_ce=True),
             "full + chunked CE, batch 256": variant(chunked_ce=True, per_device_train_batch_size=256),
@@ -320,7 +338,7 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full + labkit T5 attention, batch 192": variant(t5_fast=True, per_device_train_batch_size=192),
             # Under torch.compile the biased encoder attention runs SDPA's math path, which upcasts q, k, v and the
             # bias to fp32 (TF32 matrix products, fp32 score tensors) unless reduced-precision math is allowed.
-            "full + bf16 math attention": variant(bf16_math_sdp=True),
+            "full - bf16 math attention": variant(bf16_math_sdp=False),
             **host_sync_variants(variant),
         })
     return spec
@@ -337,6 +355,21 @@ def host_sync_variants(variant) -> dict[str, dict]:
         "full + NaN check + blocking copies": variant(logging_nan_inf_filter=True,
                                                       accelerator_config={"non_blocking": False}),
         "full + CUDA graphs": variant(torch_compile_mode="reduce-overhead"),
+    }
+
+
+def ddp_variants(variant) -> dict[str, dict]:
+    """Rows for data parallelism (``torchrun``); a single process runs them as plain ``full``. DDP all-reduces
+    gradients in buckets while the backward runs; under ``torch.compile`` the DDP optimizer also splits the compiled
+    graph at each bucket, so the bucket size trades overlap against fusion. ``bf16 gradients`` registers DDP's
+    bf16 compression hook (half the bytes on the wire; the averaged gradient is rounded to bf16). ``None`` is
+    ``Trainer``'s default (it asks DDP to search for unused parameters on every step)."""
+    return {
+        "full - DDP tuning": variant(ddp_find_unused_parameters=None, ddp_bucket_cap_mb=None),
+        "full - one DDP bucket": variant(ddp_bucket_cap_mb=None),
+        "full + DDP unused-parameter search": variant(ddp_find_unused_parameters=True),
+        "full + DDP static graph": variant(ddp_static_graph=True),
+        "full + DDP bf16 gradients": variant(bf16_gradients=True),
     }
 
 
@@ -390,6 +423,15 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
         torch.cuda.reset_peak_memory_stats()
     trainer = Trainer(model=model, args=arguments, train_dataset=data, data_collator=stack_collator,
                       callbacks=callbacks)
+    bf16_gradients = bool(spec.get("bf16_gradients", False)) and world > 1 and cuda
+    if bf16_gradients:
+        # Trainer has no argument for a DDP communication hook; accelerate registers the one its DDP handler names
+        # when train() wraps the model. (The bf16 hook needs NCCL: CUDA only.)
+        from accelerate.utils import DDPCommunicationHookType, DistributedDataParallelKwargs
+
+        handler = trainer.accelerator.ddp_handler or DistributedDataParallelKwargs()
+        handler.comm_hook = DDPCommunicationHookType.BF16
+        trainer.accelerator.ddp_handler = handler
     math_sdp = torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed()
     torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(bool(spec.get("bf16_math_sdp", math_sdp)))
     try:
@@ -409,7 +451,7 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
                   settings={k: v for k, v in args.items() if k not in ("output_dir",)},
                   masked_positions_only=masked_only, padding_mask=spec.get("padding_mask", True),
                   chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast,
-                  bf16_math_sdp=bool(spec.get("bf16_math_sdp", False)),
+                  bf16_math_sdp=bool(spec.get("bf16_math_sdp", False)), bf16_gradients=bf16_gradients,
                   chunk_rows=CHUNK_ROWS[tiny] if chunked_ce else None)
     if profile_steps:
         result["profile"] = callbacks[1].summary()
@@ -444,11 +486,16 @@ def main(argv=None) -> list[dict]:
     parser.add_argument("--warmup", type=int, default=None, help="untimed steps per run")
     parser.add_argument("--json", default=None, help="append the results to this JSON-lines file")
     parser.add_argument("--measure-peak", action="store_true", help="measure the bf16 matmul peak now")
+    parser.add_argument("--repeat", type=int, default=1, metavar="N", help="run the chosen rows N times, round-robin")
+    parser.add_argument("--compile-cache", action="store_true",
+                        help="let Inductor reuse compiled graphs from its on-disk caches (off: see the docstring)")
     parser.add_argument("--profile", type=int, default=0, metavar="STEPS",
                         help="after the timed steps, run torch.profiler over STEPS more and report where the time went")
     options = parser.parse_args(argv)
     if options.profile < 0:
         parser.error(f"--profile takes a number of steps >= 0, got {options.profile}")
+    if options.repeat < 1:
+        parser.error(f"--repeat takes a number of rounds >= 1, got {options.repeat}")
 
     if "WORLD_SIZE" not in os.environ and "CUDA_VISIBLE_DEVICES" not in os.environ and not options.tiny:
         # Trainer wraps the model in DataParallel when one process sees several GPUs: measure one GPU, and use
@@ -456,6 +503,12 @@ def main(argv=None) -> list[dict]:
         os.environ["CUDA_VISIBLE_DEVICES"] = "0"
     import torch
 
+    if not options.compile_cache:
+        import torch._functorch.config
+        import torch._inductor.config
+
+        torch._inductor.config.fx_graph_cache = False
+        torch._functorch.config.enable_autograd_cache = False
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     rank = int(os.environ.get("RANK", "0"))
     steps = options.steps or (3 if options.tiny else 40)
@@ -465,14 +518,20 @@ def main(argv=None) -> list[dict]:
     if rank == 0:
         print(json.dumps({"device": info, "peak_tflops": peak, "peak_source": source}), flush=True)
     wanted = [r.strip() for r in options.runs.split(";") if r.strip()]
+    jobs = [j.strip() for j in options.jobs.split(",") if j.strip()]
+    for job in jobs:
+        if job not in ("bert", "mt5"):
+            parser.error(f"unknown job {job!r}: use bert and/or mt5")
+    known = {name for job in jobs for name in run_specs(job, options.tiny)}
+    unknown = [name for name in wanted if name not in known]
+    if unknown:
+        parser.error(f"no run named {unknown} for jobs {jobs} ({'tiny' if options.tiny else 'GPU'} mode); "
+                     f"runs: {sorted(known)}")
     results = []
     with tempfile.TemporaryDirectory() as out:
-        for job in [j.strip() for j in options.jobs.split(",") if j.strip()]:
-            if job not in ("bert", "mt5"):
-                raise SystemExit(f"unknown job {job!r}: use bert and/or mt5")
-            for name, spec in run_specs(job, options.tiny).items():
-                if wanted and name not in wanted:
-                    continue
+        for job in jobs:
+            specs = [(n, s) for n, s in run_specs(job, options.tiny).items() if not wanted or n in wanted]
+            for name, spec in specs * options.repeat:
                 job_warmup = 1 if (name == "default" and not options.tiny) else warmup
                 try:
                     result = run_one(job, name, spec, tiny=options.tiny, steps=steps, warmup=max(job_warmup, 1),

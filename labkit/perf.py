@@ -735,9 +735,12 @@ def t5_fast_attention(model):
 #: What the H200 measurements chose (docs/benchmarks.md, "GPU training throughput"); per job.
 _MEASURED = {
     "mlm": dict(batch_size=512, torch_compile=True, masked_positions_only=True, attn_implementation="sdpa",
-                padding_mask=True),
+                padding_mask=True, bf16_math_attention=False,
+                # Several GPUs (DDP): no per-step search for unused parameters (Trainer asks for it by default), and
+                # one gradient bucket for a BERT-base-sized model, so torch.compile keeps the backward in one graph.
+                ddp=dict(ddp_find_unused_parameters=False, ddp_bucket_cap_mb=1024)),
     "seq2seq": dict(batch_size=128, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
-                    chunked_lm_loss=False),
+                    chunked_lm_loss=False, bf16_math_attention=True, ddp={}),
 }
 
 
@@ -745,11 +748,14 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     """The settings the GPU measurements showed fastest, for ``job`` ``"mlm"`` (BERT) or ``"seq2seq"`` (mT5).
 
     Returns ``{"training_arguments": {...}, "model_kwargs": {...}, "masked_positions_only": bool,
-    "chunked_lm_loss": bool, "padding_mask": bool, "source": str}``: the first two can be passed to
-    ``TrainingArguments(**...)`` and ``from_pretrained(**...)``; ``chunked_lm_loss`` means: wrap the seq2seq model
-    with :func:`chunked_lm_loss_seq2seq`. On a GPU: bf16 + TF32, fused AdamW, ``torch.compile``, pinned memory with
-    persistent loader workers, non-blocking batch copies, and no per-step NaN check of the loss (a host sync).
-    On a CPU (``device="cpu"``), compile and bf16 are off and the batch is small.
+    "chunked_lm_loss": bool, "padding_mask": bool, "bf16_math_attention": bool, "source": str}``: the first two can
+    be passed to ``TrainingArguments(**...)`` and ``from_pretrained(**...)``; ``chunked_lm_loss`` means: wrap the
+    seq2seq model with :func:`chunked_lm_loss_seq2seq`; ``bf16_math_attention`` means: call
+    ``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(True)`` before training (T5's biased attention runs
+    SDPA's math path under ``torch.compile``, which otherwise upcasts to fp32). On a GPU: bf16 + TF32, fused AdamW,
+    ``torch.compile``, pinned memory with persistent loader workers, non-blocking batch copies, no per-step NaN
+    check of the loss (a host sync), and for ``"mlm"`` the DDP settings measured on two GPUs. On a CPU
+    (``device="cpu"``), compile and bf16 are off and the batch is small.
 
     >>> full_training_settings("cpu")["training_arguments"]["bf16"]
     False
@@ -775,7 +781,7 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
         # each step's loss for NaN/inf with a Python `if` on a GPU tensor, which waits for the step to finish (with
         # the check off a NaN loss shows up as NaN in the logs instead of being replaced), and copies batches with
         # blocking copies.
-        args.update(logging_nan_inf_filter=False, accelerator_config={"non_blocking": True})
+        args.update(logging_nan_inf_filter=False, accelerator_config={"non_blocking": True}, **measured["ddp"])
     else:
         args.pop("tf32")
     return {"training_arguments": args,
@@ -783,4 +789,5 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
             "masked_positions_only": bool(measured.get("masked_positions_only", False)),
             "chunked_lm_loss": bool(measured.get("chunked_lm_loss", False)),
             "padding_mask": measured["padding_mask"],
+            "bf16_math_attention": bool(cuda and measured["bf16_math_attention"]),
             "source": "docs/benchmarks.md (GPU training throughput, H200)" if cuda else "CPU defaults"}

@@ -1,5 +1,9 @@
 """The GPU benchmarks run on the CPU in --tiny mode, so they cannot rot (tiny models, a few steps)."""
 import importlib.util
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -33,9 +37,38 @@ def test_train_throughput_tiny(tmp_path):
     chunked = next(r for r in results if r["job"] == "mt5" and r["run"] == "full + chunked CE")
     assert chunked["chunked_lm_loss"] is True and chunked["chunk_rows"] < chunked["batch"] * 8   # several chunks
     assert len(out.read_text().splitlines()) == len(results)
-    math = next(r for r in results if r["job"] == "mt5" and r["run"] == "full + bf16 math attention")
-    assert math["bf16_math_sdp"] is True and not full_bert["bf16_math_sdp"]
+    full_mt5 = next(r for r in results if r["job"] == "mt5" and r["run"] == "full")
+    no_math = next(r for r in results if r["job"] == "mt5" and r["run"] == "full - bf16 math attention")
+    assert full_mt5["bf16_math_sdp"] is True and no_math["bf16_math_sdp"] is False and not full_bert["bf16_math_sdp"]
     assert torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed() is False      # restored after the run
+
+
+def test_train_throughput_repeat_and_bad_names(capsys):
+    module = load("train_throughput")
+    results = module.main(["--tiny", "--jobs", "bert", "--runs", "full;full - compile", "--repeat", "2"])
+    assert [r["run"] for r in results] == ["full", "full - compile"] * 2
+    for argv, message in ((["--runs", "ful"], "no run named ['ful']"), (["--repeat", "0"], "--repeat takes"),
+                          (["--jobs", "gpt"], "unknown job 'gpt'")):
+        with pytest.raises(SystemExit):
+            module.main(["--tiny", *argv])
+        assert message in capsys.readouterr().err
+
+
+def test_train_throughput_data_parallel_tiny(tmp_path):
+    """Two CPU processes under torchrun (gloo): Trainer's DDP with its defaults and with the GPU profile's DDP
+    settings (no unused-parameter search, one bucket), which would raise if a parameter went unused."""
+    out = tmp_path / "ddp.jsonl"
+    script = Path(__file__).resolve().parents[1] / "bench" / "train_throughput.py"
+    command = [sys.executable, "-m", "torch.distributed.run", "--standalone", "--nproc_per_node", "2", str(script),
+               "--tiny", "--jobs", "bert", "--runs", "full;full + GPU DDP settings", "--json", str(out)]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300,
+                          env={**os.environ, "OMP_NUM_THREADS": "1"})
+    assert done.returncode == 0, done.stderr[-3000:]
+    rows = [json.loads(line) for line in out.read_text().splitlines()]          # rank 0 writes
+    assert [r["run"] for r in rows] == ["full", "full + GPU DDP settings"]
+    assert all(r["world_size"] == 2 and r["samples_per_s"] > 0 for r in rows)
+    assert rows[1]["settings"]["ddp_find_unused_parameters"] is False
+    assert rows[1]["settings"]["ddp_bucket_cap_mb"] >= 512 and "ddp_bucket_cap_mb" not in rows[0]["settings"]
 
 
 def test_train_throughput_profile_tiny():

@@ -86,6 +86,14 @@ def test_full_training_settings_build_training_arguments(tmp_path, job):
     host = {k: gpu[k] for k in ("logging_nan_inf_filter", "accelerator_config")}
     built = transformers.TrainingArguments(output_dir=str(tmp_path), **host)
     assert built.logging_nan_inf_filter is False and built.accelerator_config.non_blocking is True
+    if job == "mlm":                        # DDP settings (measured on two GPUs) build, and are GPU-only
+        assert gpu["ddp_find_unused_parameters"] is False and gpu["ddp_bucket_cap_mb"] >= 512
+        built = transformers.TrainingArguments(output_dir=str(tmp_path), ddp_find_unused_parameters=False,
+                                               ddp_bucket_cap_mb=gpu["ddp_bucket_cap_mb"])
+        assert built.ddp_bucket_cap_mb == gpu["ddp_bucket_cap_mb"]
+    assert not any(k.startswith("ddp_") for k in cpu["training_arguments"])
+    assert perf.full_training_settings("cuda", job)["bf16_math_attention"] is (job == "seq2seq")
+    assert cpu["bf16_math_attention"] is False
     with pytest.raises(ValueError):
         perf.full_training_settings("cpu", "vision")
 
