@@ -276,6 +276,10 @@ def make_profiler(first_step: int, steps: int):
 
 
 #: Each run: the settings it changes from ``default`` (None) or from ``full``.
+#: Row settings that are not TrainingArguments fields.
+SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp", "bf16_gradients")
+
+
 def run_specs(job: str, tiny: bool) -> dict[str, dict]:
     full_job = "mlm" if job == "bert" else "seq2seq"
     full = perf.full_training_settings("cpu" if tiny else "cuda", full_job)
@@ -291,8 +295,8 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
         spec["full - compile"] = {**spec["full"], "args": {**base, "torch_compile": False}}
         if job == "bert":                 # the GPU profile's DDP settings, for a CPU run under torchrun (gloo)
             gpu = perf.full_training_settings("cuda", "mlm")["training_arguments"]
-            spec["full + GPU DDP settings"] = {**spec["full"],
-                                               "args": {**base, **{k: v for k, v in gpu.items() if k.startswith("ddp_")}}}
+            ddp = {k: v for k, v in gpu.items() if k.startswith("ddp_")}
+            spec["full + GPU DDP settings"] = {**spec["full"], "args": {**base, **ddp}}
         if job == "mt5":
             spec["full + chunked CE"] = {**spec["full"], "chunked_ce": True}
             spec["full - bf16 math attention"] = {**spec["full"], "bf16_math_sdp": False}
@@ -301,7 +305,7 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
     def variant(**changes):
         out = {**spec["full"], "args": {**base}}
         for key, value in changes.items():
-            if key in ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp", "bf16_gradients"):
+            if key in SPEC_KEYS:
                 out[key] = value
             else:
                 out["args"][key] = value
