@@ -436,12 +436,8 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
         handler = trainer.accelerator.ddp_handler or DistributedDataParallelKwargs()
         handler.comm_hook = DDPCommunicationHookType.BF16
         trainer.accelerator.ddp_handler = handler
-    math_sdp = torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed()
-    torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(bool(spec.get("bf16_math_sdp", math_sdp)))
-    try:
+    with perf.bf16_math_attention(bool(spec.get("bf16_math_sdp", False))):
         trainer.train()
-    finally:
-        torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(math_sdp)
     seconds = timer.end - timer.start
     timed = timer.end_step - timer.start_step
     samples_per_s = timed * batch * world / seconds

@@ -21,6 +21,7 @@ Frameworks are imported inside the functions: ``import labkit.perf`` stays insta
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import time
@@ -744,15 +745,39 @@ _MEASURED = {
 }
 
 
+@contextlib.contextmanager
+def bf16_math_attention(enabled: bool = True):
+    """Inside the block, SDPA's math path may keep bf16/fp16 inputs in their dtype (restored on exit).
+
+    By default the math path (the one T5's learned position bias takes under ``torch.compile``) upcasts q, k, v and
+    the mask to fp32: fp32 score tensors and TF32 matrix products. ``enabled=False`` leaves the setting alone.
+    Measured: mT5-small, 1024/128 tokens, batch 128 on an H200, 607 -> 688 samples/s (docs/benchmarks.md).
+
+    >>> import torch
+    >>> with bf16_math_attention():
+    ...     torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed()
+    True
+    >>> torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed()
+    False
+    """
+    torch = _torch()
+    before = torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed()
+    torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(bool(enabled) or before)
+    try:
+        yield
+    finally:
+        torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(before)
+
+
 def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     """The settings the GPU measurements showed fastest, for ``job`` ``"mlm"`` (BERT) or ``"seq2seq"`` (mT5).
 
     Returns ``{"training_arguments": {...}, "model_kwargs": {...}, "masked_positions_only": bool,
     "chunked_lm_loss": bool, "padding_mask": bool, "bf16_math_attention": bool, "source": str}``: the first two can
     be passed to ``TrainingArguments(**...)`` and ``from_pretrained(**...)``; ``chunked_lm_loss`` means: wrap the
-    seq2seq model with :func:`chunked_lm_loss_seq2seq`; ``bf16_math_attention`` means: call
-    ``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(True)`` before training (T5's biased attention runs
-    SDPA's math path under ``torch.compile``, which otherwise upcasts to fp32). On a GPU: bf16 + TF32, fused AdamW,
+    seq2seq model with :func:`chunked_lm_loss_seq2seq`; ``bf16_math_attention`` means: train inside
+    :func:`bf16_math_attention` (T5's biased attention runs SDPA's math path under ``torch.compile``, which
+    otherwise upcasts to fp32). On a GPU: bf16 + TF32, fused AdamW,
     ``torch.compile``, pinned memory with persistent loader workers, non-blocking batch copies, no per-step NaN
     check of the loss (a host sync), and for ``"mlm"`` the DDP settings measured on two GPUs. On a CPU
     (``device="cpu"``), compile and bf16 are off and the batch is small.

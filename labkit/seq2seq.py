@@ -222,6 +222,7 @@ def fine_tune(model, tokenizer, sources: Sequence[str], targets: Sequence[str], 
     """
     from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer
 
+    from labkit.perf import bf16_math_attention
     from labkit.training import training_arguments
 
     train = tokenize_pairs(tokenizer, sources, targets, prefix=prefix, max_source_length=max_source_length,
@@ -232,7 +233,8 @@ def fine_tune(model, tokenizer, sources: Sequence[str], targets: Sequence[str], 
     collator = DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100)
     trainer = Seq2SeqTrainer(model=model, args=args, train_dataset=train, data_collator=collator,
                              processing_class=tokenizer)
-    trainer.train()
+    with bf16_math_attention(args.bf16):          # T5's biased attention keeps bf16 in SDPA's math path
+        trainer.train()
     return trainer
 
 

@@ -98,6 +98,25 @@ def test_full_training_settings_build_training_arguments(tmp_path, job):
         perf.full_training_settings("cpu", "vision")
 
 
+def test_bf16_math_attention_is_scoped():
+    allowed = torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed
+    assert allowed() is False
+    with pytest.raises(RuntimeError, match="inside"):
+        with perf.bf16_math_attention():
+            assert allowed() is True
+            raise RuntimeError("inside")
+    assert allowed() is False                                       # restored after an error too
+    with perf.bf16_math_attention(False):
+        assert allowed() is False
+    torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(True)
+    try:
+        with perf.bf16_math_attention(False):                       # enabled=False leaves a caller's choice alone
+            assert allowed() is True
+        assert allowed() is True
+    finally:
+        torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp(False)
+
+
 def test_device_info_has_versions():
     info = perf.device_info()
     assert info["torch"] == torch.__version__ and info["transformers"] == transformers.__version__
