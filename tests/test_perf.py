@@ -295,3 +295,37 @@ def test_backend_timer_lets_unexpected_errors_through():
 
     with pytest.raises(KeyError):
         perf._time_interleaved({"broken": broken}, errors=(RuntimeError,), sync=lambda: None)
+
+
+def test_bf16_math_attention_trains_like_bf16_without_it():
+    """The loss check behind the seq2seq full profile's bf16 math attention, on the CPU: T5 attention forced onto
+    SDPA's math path under bf16 autocast follows the fp32 loss curve as closely with the flag as without it."""
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    def losses(autocast, flag, steps=15):
+        torch.manual_seed(0)
+        config = transformers.MT5Config(vocab_size=256, d_model=64, d_kv=16, d_ff=128, num_layers=2,
+                                        num_decoder_layers=1, num_heads=4, dropout_rate=0.0,
+                                        decoder_start_token_id=0, tie_word_embeddings=False)
+        config._attn_implementation = "sdpa"
+        model = transformers.MT5ForConditionalGeneration(config)
+        optimizer = torch.optim.AdamW(model.parameters(), lr=2e-3)
+        g = torch.Generator().manual_seed(1)
+        out = []
+        with perf.bf16_math_attention(flag):
+            for _ in range(steps):
+                ids = torch.randint(2, 256, (4, 128), generator=g)
+                labels = ids[:, :16].flip(1).clone()                   # learnable: the first 16 tokens reversed
+                with sdpa_kernel(SDPBackend.MATH), torch.autocast("cpu", torch.bfloat16, enabled=autocast):
+                    loss = model(input_ids=ids, labels=labels).loss
+                loss.backward()
+                optimizer.step()
+                optimizer.zero_grad()
+                out.append(loss.item())
+        return out
+
+    fp32, off, on = losses(False, False), losses(True, False), losses(True, True)
+    gap = lambda a, b: max(abs(x - y) for x, y in zip(a, b))          # noqa: E731
+    assert on[-1] < on[0] / 2                                           # it trains
+    assert gap(on, off) > 0                                             # the flag reached the math path
+    assert gap(on, fp32) <= 2 * gap(off, fp32) + 1e-3
