@@ -41,6 +41,7 @@ Reported: samples/s, tokens/s (BERT: 128 per sample; mT5: inputs + targets), MFU
 from __future__ import annotations
 
 import argparse
+import contextlib
 import gc
 import json
 import os
@@ -275,11 +276,11 @@ def make_profiler(first_step: int, steps: int):
     return StepProfiler()
 
 
-#: Each run: the settings it changes from ``default`` (None) or from ``full``.
 #: Row settings that are not TrainingArguments fields.
 SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp", "bf16_gradients")
 
 
+#: Each run: the settings it changes from ``default`` (None) or from ``full``.
 def run_specs(job: str, tiny: bool) -> dict[str, dict]:
     full_job = "mlm" if job == "bert" else "seq2seq"
     full = perf.full_training_settings("cpu" if tiny else "cuda", full_job)
@@ -477,6 +478,20 @@ def fmt(value, spec=",.0f"):
     return "-" if value is None else format(value, spec)
 
 
+@contextlib.contextmanager
+def compile_caches(enabled: bool):
+    """Inductor's on-disk FX-graph and AOT-autograd caches on or off inside the block (restored after it)."""
+    import torch._functorch.config
+    import torch._inductor.config
+
+    before = (torch._inductor.config.fx_graph_cache, torch._functorch.config.enable_autograd_cache)
+    torch._inductor.config.fx_graph_cache = torch._functorch.config.enable_autograd_cache = bool(enabled)
+    try:
+        yield
+    finally:
+        torch._inductor.config.fx_graph_cache, torch._functorch.config.enable_autograd_cache = before
+
+
 def main(argv=None) -> list[dict]:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--tiny", action="store_true", help="tiny models on the CPU, a few steps (tests)")
@@ -503,12 +518,6 @@ def main(argv=None) -> list[dict]:
         os.environ["CUDA_VISIBLE_DEVICES"] = "0"
     import torch
 
-    if not options.compile_cache:
-        import torch._functorch.config
-        import torch._inductor.config
-
-        torch._inductor.config.fx_graph_cache = False
-        torch._functorch.config.enable_autograd_cache = False
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     rank = int(os.environ.get("RANK", "0"))
     steps = options.steps or (3 if options.tiny else 40)
@@ -528,7 +537,7 @@ def main(argv=None) -> list[dict]:
         parser.error(f"no run named {unknown} for jobs {jobs} ({'tiny' if options.tiny else 'GPU'} mode); "
                      f"runs: {sorted(known)}")
     results = []
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out, compile_caches(options.compile_cache):
         for job in jobs:
             specs = [(n, s) for n, s in run_specs(job, options.tiny).items() if not wanted or n in wanted]
             for name, spec in specs * options.repeat:

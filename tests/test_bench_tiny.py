@@ -54,6 +54,17 @@ def test_train_throughput_repeat_and_bad_names(capsys):
         assert message in capsys.readouterr().err
 
 
+def test_compile_caches_are_off_inside_and_restored():
+    import torch._functorch.config
+    import torch._inductor.config
+
+    module = load("train_throughput")
+    before = (torch._inductor.config.fx_graph_cache, torch._functorch.config.enable_autograd_cache)
+    with module.compile_caches(False):
+        assert not torch._inductor.config.fx_graph_cache and not torch._functorch.config.enable_autograd_cache
+    assert (torch._inductor.config.fx_graph_cache, torch._functorch.config.enable_autograd_cache) == before
+
+
 def test_train_throughput_data_parallel_tiny(tmp_path):
     """Two CPU processes under torchrun (gloo): Trainer's DDP with its defaults and with the GPU profile's DDP
     settings (no unused-parameter search, one bucket), which would raise if a parameter went unused."""
