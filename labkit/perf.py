@@ -693,10 +693,11 @@ def t5_fast_attention(model):
     """Make a T5 / mT5 model use :func:`_t5_attention_forward` (registered as ``"labkit_t5"``); returns the model.
 
     Exact except for one recipe change: the encoder's attention probabilities get no dropout (the residual and
-    feed-forward dropouts, and the decoder's attention dropout, stay). Why: T5's learned relative position bias
-    needs a gradient, and no SDPA kernel gives one with dropout on (cuDNN refuses the bias gradient, so PyTorch
-    falls back to the memory-efficient kernel: about 55 TFLOP/s fwd+bwd at mT5-small's encoder shapes on an H200,
-    against 238 for cuDNN without the bias: docs/benchmarks.md). Measured in training it does not pay: mT5-small at
+    feed-forward dropouts, and the decoder's attention dropout, stay; flex_attention has no dropout). Why it was
+    tried: T5's learned relative position bias needs a gradient, which cuDNN's SDPA kernel does not give, and
+    under ``torch.compile`` transformers' SDPA path ends up in SDPA's math path with the full score matrix
+    (docs/benchmarks.md; SDPA's memory-efficient kernel does give the bias gradient with dropout when called on
+    its own). Measured in training it does not pay: mT5-small at
     batch 128 ran 26% slower with it on an H200 (flex_attention's backward spends 111 ms of a 289 ms step
     accumulating the bias gradient), though with 30 GiB less memory; the full profile does not use it.
 

@@ -36,7 +36,7 @@ def test_roles_and_registration():
     assert roles == {"encoder", "decoder", "cross"}
 
 
-def test_every_attention_runs_through_labkit(monkeypatch):
+def test_every_attention_runs_through_labkit():
     # guards the equality tests: if dispatch silently stayed on "sdpa", fast and ref would agree trivially
     from transformers import AttentionInterface
 
