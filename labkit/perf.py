@@ -7,8 +7,8 @@
 - **Attention**: :func:`fastest_sdpa_backend` times every SDPA backend (and FlashAttention-4 where the optional
   ``flash-attn-4`` package is installed) once for a shape, the candidates interleaved, and caches the winner;
   :func:`sdpa` runs attention with it. On a CPU the MATH backend is used, untimed.
-- **T5 attention**: :func:`t5_fast_attention` sends T5/mT5's encoder attention to ``flex_attention`` (an ablation:
-  measured 26% slower in training, not in the full profile).
+- **T5 attention**: :func:`t5_fast_attention` fixes which SDPA kernel runs T5/mT5's biased attention (math or
+  memory-efficient; transformers 5.17 and 5.24 differ) and gives cross-attention no all-zero bias.
 - **Settings**: :func:`full_training_settings` returns what the GPU measurements in ``docs/benchmarks.md`` showed
   fastest, as ``TrainingArguments`` fields, ``from_pretrained`` keyword arguments and a few flags.
 - **Masked positions only**: :func:`masked_positions_mlm` wraps a ``BertForMaskedLM`` so that the vocabulary
@@ -651,55 +651,66 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
 # ---------------------------------------------------------------------------------------------- T5 attention
 
 T5_ATTENTION = "labkit_t5"
+#: The SDPA kernels :func:`t5_fast_attention` can give T5's biased self-attention.
+T5_BIASED_KERNELS = ("math", "efficient")
 
 
 def _t5_attention_forward(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None,
                           position_bias=None, **kwargs):
-    """transformers attention function (registered as ``labkit_t5``) that sends each T5 attention to a fast kernel.
+    """transformers attention function (registered as ``labkit_t5``): T5's attention with the SDPA kernel chosen.
 
-    - encoder self-attention: ``flex_attention`` with the relative position bias as a score modifier (read from the
-      ``(1, heads, s, s)`` bias inside the kernel, gradient included) and padding as ``-inf``; no dropout on the
-      attention probabilities (flex_attention has none);
-    - cross-attention: T5 gives it an all-zero bias, so none is passed and SDPA can use cuDNN / flash (dropout kept);
-    - decoder self-attention: transformers' own SDPA path, unchanged.
+    - cross-attention: T5 gives it an all-zero bias, so none is passed and SDPA can use cuDNN / flash;
+    - encoder and decoder self-attention (biased), by the module's ``_labkit_biased_kernel``:
+      ``"math"`` runs SDPA's math path (under ``torch.compile``, matrix products plus one fused softmax/dropout
+      kernel; in bf16 inside :func:`bf16_math_attention`); ``"efficient"`` hands SDPA the bias contiguous and in
+      the query's dtype, the layout its memory-efficient kernel needs (transformers 5.17 passed a permuted view,
+      so SDPA fell back to the math path; 5.24 passes it contiguous).
+
+    The arithmetic is transformers' own SDPA path (``sdpa_attention_forward``); only the kernel choice changes.
     """
-    import torch
     from transformers.integrations.sdpa_attention import sdpa_attention_forward
 
     role = getattr(module, "_labkit_role", None)
-    if role == "encoder" and position_bias is not None:
-        from torch.nn.attention.flex_attention import flex_attention
-
-        bias = position_bias
-        mask = attention_mask
-        if mask is not None and mask.dtype != torch.bool:
-            raise ValueError(f"labkit_t5 expects a boolean padding mask, got {mask.dtype}")
-
-        def score_mod(score, b, h, q_idx, kv_idx):
-            score = score + bias[0, h, q_idx, kv_idx].to(score.dtype)
-            if mask is not None:
-                score = torch.where(mask[b, 0, q_idx, kv_idx], score, -float("inf"))
-            return score
-
-        out = flex_attention(query, key, value, score_mod=score_mod, scale=scaling)
-        return out.transpose(1, 2).contiguous(), None
     if role == "cross":
-        position_bias = None                     # T5's cross-attention bias is all zeros: without it, cuDNN / flash
-    return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
-                                  position_bias=position_bias, **kwargs)
+        position_bias = None
+    if position_bias is None or role not in ("encoder", "decoder"):
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
+                                      position_bias=position_bias, **kwargs)
+    if getattr(module, "_labkit_biased_kernel", "math") == "efficient":
+        position_bias = position_bias.to(dtype=query.dtype, memory_format=_torch().contiguous_format)
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
+                                      position_bias=position_bias, **kwargs)
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    with sdpa_kernel([SDPBackend.MATH]):               # torch.compile traces this choice (no graph break)
+        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
+                                      position_bias=position_bias, **kwargs)
 
 
-def t5_fast_attention(model):
+def is_t5(model) -> bool:
+    """Whether ``model`` is laid out like transformers' T5 / mT5 (``.encoder.block`` and ``.decoder.block``).
+
+    >>> is_t5(object())
+    False
+    """
+    return all(hasattr(getattr(model, part, None), "block") for part in ("encoder", "decoder"))
+
+
+def t5_fast_attention(model, biased: str = "math"):
     """Make a T5 / mT5 model use :func:`_t5_attention_forward` (registered as ``"labkit_t5"``); returns the model.
 
-    Exact except for one recipe change: the encoder's attention probabilities get no dropout (the residual and
-    feed-forward dropouts, and the decoder's attention dropout, stay; flex_attention has no dropout). Why it was
-    tried: T5's learned relative position bias needs a gradient, which cuDNN's SDPA kernel does not give, and
-    under ``torch.compile`` transformers' SDPA path ends up in SDPA's math path with the full score matrix
-    (docs/benchmarks.md; SDPA's memory-efficient kernel does give the bias gradient with dropout when called on
-    its own). Measured in training it does not pay: mT5-small at
-    batch 128 ran 26% slower with it on an H200 (flex_attention's backward spends 111 ms of a 289 ms step
-    accumulating the bias gradient), though with 30 GiB less memory; the full profile does not use it.
+    Exact (the same SDPA arithmetic as transformers' ``"sdpa"`` implementation); what it fixes is which kernel
+    runs, so that the choice no longer depends on the transformers version. ``biased`` picks the kernel for the
+    self-attentions that carry T5's learned relative position bias:
+
+    - ``"math"`` (default): SDPA's math path. Measured fastest for mT5-small in training on an H200 under
+      ``torch.compile`` and :func:`bf16_math_attention` (docs/benchmarks.md), though it keeps the full score
+      matrix (80 GiB at batch 128);
+    - ``"efficient"``: SDPA's memory-efficient kernel (bias gradient and dropout included): 30 GiB less memory,
+      slower there.
+
+    Cross-attention gets no bias (T5's is all zeros), so cuDNN or flash can take it. (An earlier version sent the
+    encoder to ``flex_attention``: 26% slower in training, replaced.)
 
     >>> import transformers
     >>> config = transformers.MT5Config(vocab_size=40, d_model=8, d_kv=4, d_ff=16, num_layers=1, num_heads=2,
@@ -707,10 +718,11 @@ def t5_fast_attention(model):
     >>> t5_fast_attention(transformers.MT5ForConditionalGeneration(config)).config._attn_implementation
     'labkit_t5'
     """
-    for part in ("encoder", "decoder"):
-        if not hasattr(getattr(model, part, None), "block"):
-            raise ValueError(f"model must be a T5/mT5 model with .encoder.block and .decoder.block, "
-                             f"got {type(model).__name__}")
+    if not is_t5(model):
+        raise ValueError(f"model must be a T5/mT5 model with .encoder.block and .decoder.block, "
+                         f"got {type(model).__name__}")
+    if biased not in T5_BIASED_KERNELS:
+        raise ValueError(f"biased must be one of {T5_BIASED_KERNELS}, got {biased!r}")
     from transformers import AttentionInterface
     from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
 
@@ -718,8 +730,10 @@ def t5_fast_attention(model):
     ALL_MASK_ATTENTION_FUNCTIONS.register(T5_ATTENTION, sdpa_mask)
     for block in model.encoder.block:
         block.layer[0].SelfAttention._labkit_role = "encoder"
+        block.layer[0].SelfAttention._labkit_biased_kernel = biased
     for block in model.decoder.block:
         block.layer[0].SelfAttention._labkit_role = "decoder"
+        block.layer[0].SelfAttention._labkit_biased_kernel = biased
         block.layer[1].EncDecAttention._labkit_role = "cross"
     model.set_attn_implementation(T5_ATTENTION)
     # T5 gives its encoder and decoder stacks deep copies of the config, and transformers 5.17's
@@ -742,7 +756,10 @@ _MEASURED = {
                 # one gradient bucket for a BERT-base-sized model, so torch.compile keeps the backward in one graph.
                 ddp=dict(ddp_find_unused_parameters=False, ddp_bucket_cap_mb=1024)),
     "seq2seq": dict(batch_size=128, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
-                    chunked_lm_loss=False, bf16_math_attention=True, ddp={}),
+                    chunked_lm_loss=False, bf16_math_attention=True, ddp={},
+                    # T5's biased self-attention on SDPA's math path whatever transformers would pick (5.24 picks the
+                    # memory-efficient kernel: 597 against 688 samples/s for mT5-small on an H200)
+                    t5_attention="math"),
 }
 
 
@@ -774,11 +791,13 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     """The settings the GPU measurements showed fastest, for ``job`` ``"mlm"`` (BERT) or ``"seq2seq"`` (mT5).
 
     Returns ``{"training_arguments": {...}, "model_kwargs": {...}, "masked_positions_only": bool,
-    "chunked_lm_loss": bool, "padding_mask": bool, "bf16_math_attention": bool, "source": str}``: the first two can
+    "chunked_lm_loss": bool, "padding_mask": bool, "bf16_math_attention": bool, "t5_attention": str | None,
+    "source": str}``: the first two can
     be passed to ``TrainingArguments(**...)`` and ``from_pretrained(**...)``; ``chunked_lm_loss`` means: wrap the
     seq2seq model with :func:`chunked_lm_loss_seq2seq`; ``bf16_math_attention`` means: train inside
     :func:`bf16_math_attention` (T5's biased attention runs SDPA's math path under ``torch.compile``, which
-    otherwise upcasts to fp32). On a GPU: bf16 + TF32, fused AdamW,
+    otherwise upcasts to fp32); ``t5_attention`` means: give a T5/mT5 model :func:`t5_fast_attention` with that
+    kernel for its biased attention (``None``: leave the model alone). On a GPU: bf16 + TF32, fused AdamW,
     ``torch.compile``, pinned memory with persistent loader workers, non-blocking batch copies, no per-step NaN
     check of the loss (a host sync), and for ``"mlm"`` the DDP settings measured on two GPUs. On a CPU
     (``device="cpu"``), compile and bf16 are off and the batch is small.
@@ -816,4 +835,5 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
             "chunked_lm_loss": bool(measured.get("chunked_lm_loss", False)),
             "padding_mask": measured["padding_mask"],
             "bf16_math_attention": bool(cuda and measured["bf16_math_attention"]),
+            "t5_attention": measured.get("t5_attention") if cuda else None,
             "source": "docs/benchmarks.md (GPU training throughput, H200)" if cuda else "CPU defaults"}

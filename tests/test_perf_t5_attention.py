@@ -1,4 +1,5 @@
-"""labkit.perf.t5_fast_attention: the same outputs as transformers' SDPA path (CPU) and the same gradients (CUDA)."""
+"""labkit.perf.t5_fast_attention: the same outputs and gradients as transformers' SDPA path, with a bias SDPA's
+memory-efficient kernel can take (contiguous, in the query's dtype)."""
 import copy
 
 import pytest
@@ -9,14 +10,14 @@ transformers = pytest.importorskip("transformers")
 from labkit import perf  # noqa: E402
 
 
-def _pair(dropout=0.0, device="cpu"):
+def _pair(dropout=0.0, device="cpu", biased="math"):
     torch.manual_seed(0)
     config = transformers.MT5Config(vocab_size=60, d_model=16, d_kv=4, d_ff=32, num_layers=2, num_decoder_layers=2,
                                     num_heads=3, dropout_rate=dropout, decoder_start_token_id=0,
                                     tie_word_embeddings=False)
     config._attn_implementation = "sdpa"
     ref = transformers.MT5ForConditionalGeneration(config).to(device)
-    return ref, perf.t5_fast_attention(copy.deepcopy(ref))
+    return ref, perf.t5_fast_attention(copy.deepcopy(ref), biased=biased)
 
 
 def _batch(device="cpu"):
@@ -62,9 +63,10 @@ def test_every_attention_runs_through_labkit():
     assert set(configs.values()) == {perf.T5_ATTENTION} and len(configs) >= 3        # model, encoder, decoder
 
 
+@pytest.mark.parametrize("biased", perf.T5_BIASED_KERNELS)
 @pytest.mark.parametrize("padded", [False, True])
-def test_same_outputs_as_sdpa(padded):
-    ref, fast = _pair(dropout=0.1)
+def test_same_outputs_as_sdpa(padded, biased):
+    ref, fast = _pair(dropout=0.1, biased=biased)
     ref.eval(), fast.eval()                                 # eval: no dropout anywhere, so the paths must agree
     ids, mask, labels = _batch()
     with torch.no_grad():
@@ -93,16 +95,82 @@ def test_rejects_other_models():
         perf.t5_fast_attention(transformers.BertModel(config))
 
 
-@pytest.mark.skipif(not torch.cuda.is_available(), reason="flex_attention has no backward on a CPU")
+DEVICES = ["cpu"] + (["cuda"] if torch.cuda.is_available() else [])
+
+
+@pytest.mark.parametrize("biased", perf.T5_BIASED_KERNELS)
+@pytest.mark.parametrize("device", DEVICES)
 @pytest.mark.parametrize("padded", [False, True])
-def test_same_gradients_on_cuda(padded):
-    ref, fast = _pair(device="cuda")                        # dropout 0: training-mode paths must agree exactly
-    ids, mask, labels = _batch("cuda")
+def test_same_gradients(padded, device, biased):
+    ref, fast = _pair(device=device, biased=biased)                        # dropout 0: training-mode paths must agree exactly
+    ids, mask, labels = _batch(device)
     for model in (ref, fast):
         model.train()
         model(input_ids=ids, attention_mask=mask if padded else None, labels=labels).loss.backward()
-    bias = "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight"
     grads = {n: p.grad for n, p in fast.named_parameters()}
-    assert grads[bias].abs().max() > 0                       # the position bias is learned through flex_attention
+    for part in ("encoder", "decoder"):                      # the position biases are still learned
+        assert grads[f"{part}.block.0.layer.0.SelfAttention.relative_attention_bias.weight"].abs().max() > 0
     for name, p in ref.named_parameters():
         torch.testing.assert_close(grads[name], p.grad, atol=1e-4, rtol=1e-3, msg=name)
+
+
+@pytest.mark.parametrize("biased", perf.T5_BIASED_KERNELS)
+@pytest.mark.parametrize("padded", [False, True])
+def test_each_attention_gets_the_chosen_kernel(padded, biased, monkeypatch):
+    # math: the biased self-attentions run with every SDPA backend but MATH switched off (and only they: the
+    # cross-attention keeps them all); efficient: the bias arrives contiguous, the layout that kernel needs
+    # (transformers 5.17 passed a permuted view, which sent SDPA to the math path)
+    ref, fast = _pair(biased=biased)
+    real = torch.nn.functional.scaled_dot_product_attention
+    calls = []
+
+    def spy(q, k, v, attn_mask=None, **kwargs):
+        calls.append(((q.shape[-2], k.shape[-2]), attn_mask, torch.backends.cuda.flash_sdp_enabled(),
+                      torch.backends.cuda.mem_efficient_sdp_enabled(), torch.backends.cuda.math_sdp_enabled()))
+        return real(q, k, v, attn_mask=attn_mask, **kwargs)
+
+    monkeypatch.setattr(torch.nn.functional, "scaled_dot_product_attention", spy)
+    ids, mask, labels = _batch()
+    fast.train()
+    fast(input_ids=ids, attention_mask=mask if padded else None, labels=labels).loss.backward()
+    biased_calls = [c for c in calls if c[1] is not None and c[1].is_floating_point()]
+    cross = [c for c in calls if c[0] == (5, 12)]
+    assert len(biased_calls) == 4 and len(cross) == 2        # 2 encoder + 2 decoder self-attentions; 2 cross
+    for _, m, flash, efficient, math in biased_calls:
+        assert m.requires_grad and m.dtype == torch.float32
+        if biased == "math":
+            assert (flash, efficient, math) == (False, False, True)
+        else:
+            assert m.stride(-1) == 1 and m.is_contiguous() and (flash, efficient, math) == (True, True, True)
+    for _, m, flash, efficient, math in cross:
+        assert (m is None or m.dtype == torch.bool) and (flash, efficient, math) == (True, True, True)
+    assert torch.backends.cuda.flash_sdp_enabled()           # restored after the forward
+
+
+def test_rejects_an_unknown_kernel():
+    config = transformers.MT5Config(vocab_size=40, d_model=8, d_kv=4, d_ff=16, num_layers=1, num_heads=2,
+                                    decoder_start_token_id=0)
+    with pytest.raises(ValueError, match="biased must be one of .*'math'.*got 'flash'"):
+        perf.t5_fast_attention(transformers.MT5ForConditionalGeneration(config), biased="flash")
+
+
+@pytest.mark.parametrize("kernel", [None, "efficient"])
+def test_fine_tune_gives_a_t5_model_the_profiles_kernel(kernel, tmp_path, monkeypatch):
+    # labkit.seq2seq.fine_tune reads the kernel from full_training_settings (None on a CPU, "math" on a GPU)
+    from labkit import hub, seq2seq
+
+    snap = hub.cached_snapshot("google/mt5-small") or hub.build("google/mt5-small")
+    tokenizer = transformers.AutoTokenizer.from_pretrained(snap)
+    model = transformers.AutoModelForSeq2SeqLM.from_pretrained(snap)
+    real = perf.full_training_settings
+    monkeypatch.setattr(perf, "full_training_settings",
+                        lambda device=None, job="mlm": {**real("cpu", job), "t5_attention": kernel})
+    trainer = seq2seq.fine_tune(model, tokenizer, ["uno dos tres", "cuatro cinco"], ["one two", "four"],
+                                output_dir=tmp_path, profile="tiny", max_steps=2, max_source_length=16,
+                                max_target_length=8)
+    assert trainer.state.global_step == 2
+    kernels = {getattr(m, "_labkit_biased_kernel", None) for m in model.modules()}
+    if kernel is None:
+        assert model.config._attn_implementation != perf.T5_ATTENTION and kernels == {None}
+    else:
+        assert model.config._attn_implementation == perf.T5_ATTENTION and kernel in kernels
