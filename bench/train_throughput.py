@@ -10,8 +10,10 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
 - ablations: ``full`` with one technique taken out (or the batch changed), to show that each one pays;
 - mT5 ``full + chunked CE``: the LM head and cross-entropy a chunk of target rows at a time
   (:func:`labkit.perf.chunked_lm_loss_seq2seq`), so the 250k-vocabulary logits are never materialised whole;
-- mT5 ``full + labkit T5 attention``: :func:`labkit.perf.t5_fast_attention` (encoder attention in
-  ``flex_attention`` with the position bias inside the kernel; cross-attention without T5's all-zero bias);
+- mT5 ``full`` uses :func:`labkit.perf.t5_fast_attention`, which fixes the SDPA kernel of T5's
+  biased self-attention (math path, or ``, efficient``: the memory-efficient kernel) whatever the transformers
+  version would pick, and gives cross-attention no all-zero bias; ``full + math SDPA only`` restricts every SDPA
+  call to the math path while training;
 - ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows);
 - mT5 ``full`` allows bf16 reductions in SDPA's math path (``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp``,
   set for the run and restored after it), so the path that the compiled, biased encoder attention takes stays in
@@ -86,7 +88,7 @@ CHUNK_ROWS = {True: 16, False: 4096}
 
 
 def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_only: bool = False,
-                chunked_ce: bool = False, t5_fast: bool = False):
+                chunked_ce: bool = False, t5_fast: str | None = None):
     import torch
     from transformers import BertForMaskedLM, MT5ForConditionalGeneration
 
@@ -104,7 +106,7 @@ def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_
         model.lm_head.weight = torch.nn.Parameter(model.shared.weight.detach().clone())
     assert model.lm_head.weight.data_ptr() != model.shared.weight.data_ptr()
     if t5_fast:
-        perf.t5_fast_attention(model)
+        perf.t5_fast_attention(model, biased=t5_fast)
     if chunked_ce:
         return perf.chunked_lm_loss_seq2seq(model, chunk=CHUNK_ROWS[tiny]), config
     return model, config
@@ -277,7 +279,8 @@ def make_profiler(first_step: int, steps: int):
 
 
 #: Row settings that are not TrainingArguments fields.
-SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp", "bf16_gradients")
+SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp", "bf16_gradients",
+             "sdpa_only")
 
 
 #: Each run: the settings it changes from ``default`` (None) or from ``full``.
@@ -291,7 +294,8 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
                      "chunked_ce": full["chunked_lm_loss"],
                      # the GPU profile's value in tiny mode too: the flag is only read by CUDA math SDPA, and the
                      # tests then see it set and restored
-                     "bf16_math_sdp": perf.full_training_settings("cuda", full_job)["bf16_math_attention"]}}
+                     "bf16_math_sdp": perf.full_training_settings("cuda", full_job)["bf16_math_attention"],
+                     "t5_fast": perf.full_training_settings("cuda", full_job)["t5_attention"]}}
     if tiny:
         spec["full - compile"] = {**spec["full"], "args": {**base, "torch_compile": False}}
         if job == "bert":                 # the GPU profile's DDP settings, for a CPU run under torchrun (gloo)
@@ -301,6 +305,8 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
         if job == "mt5":
             spec["full + chunked CE"] = {**spec["full"], "chunked_ce": True}
             spec["full - bf16 math attention"] = {**spec["full"], "bf16_math_sdp": False}
+            spec["full + math SDPA only"] = {**spec["full"], "sdpa_only": ("MATH",)}
+            spec["full - labkit T5 attention"] = {**spec["full"], "t5_fast": None}
         return spec
 
     def variant(**changes):
@@ -339,11 +345,16 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full + chunked CE, batch 256": variant(chunked_ce=True, per_device_train_batch_size=256),
             "full + no padding mask": variant(padding_mask=False),
             "full + no padding mask, batch 192": variant(padding_mask=False, per_device_train_batch_size=192),
-            "full + labkit T5 attention": variant(t5_fast=True),
-            "full + labkit T5 attention, batch 192": variant(t5_fast=True, per_device_train_batch_size=192),
+            # labkit.perf.t5_fast_attention: the biased self-attentions on SDPA's math path or its memory-efficient
+            # kernel (which one SDPA picks by itself depends on the transformers version), cross-attention unbiased
+            "full - labkit T5 attention": variant(t5_fast=None),
+            "full, T5 attention efficient": variant(t5_fast="efficient"),
+            "full, T5 attention efficient, batch 256": variant(t5_fast="efficient", per_device_train_batch_size=256),
             # Under torch.compile the biased encoder attention runs SDPA's math path, which upcasts q, k, v and the
             # bias to fp32 (TF32 matrix products, fp32 score tensors) unless reduced-precision math is allowed.
             "full - bf16 math attention": variant(bf16_math_sdp=False),
+            # SDPA's kernel choice restricted while training (and so while torch.compile traces): MATH only.
+            "full + math SDPA only": variant(sdpa_only=("MATH",)),
             **host_sync_variants(variant),
         })
     return spec
@@ -378,6 +389,18 @@ def ddp_variants(variant) -> dict[str, dict]:
     }
 
 
+@contextlib.contextmanager
+def _sdpa_only(names: tuple):
+    """Restrict SDPA to the named ``SDPBackend`` members inside the block (no restriction for ``()``)."""
+    if not names:
+        yield
+        return
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    with sdpa_kernel([getattr(SDPBackend, n) for n in names]):
+        yield
+
+
 def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: int, peak: float | None,
             output_dir: str, profile_steps: int = 0) -> dict:
     import torch
@@ -386,7 +409,7 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
     cuda = torch.cuda.is_available() and not tiny
     masked_only = spec.get("masked_only", False) and job == "bert"
     chunked_ce = bool(spec.get("chunked_ce", False)) and job == "mt5"
-    t5_fast = bool(spec.get("t5_fast", False)) and job == "mt5"
+    t5_fast = (spec.get("t5_fast") or None) if job == "mt5" else None
     model, config = build_model(job, tiny, spec.get("attn", "sdpa"), masked_only=masked_only, chunked_ce=chunked_ce,
                                 t5_fast=t5_fast)
     args = dict(output_dir=output_dir, report_to="none", disable_tqdm=True, save_strategy="no",
@@ -437,7 +460,8 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
         handler = trainer.accelerator.ddp_handler or DistributedDataParallelKwargs()
         handler.comm_hook = DDPCommunicationHookType.BF16
         trainer.accelerator.ddp_handler = handler
-    with perf.bf16_math_attention(bool(spec.get("bf16_math_sdp", False))):
+    sdpa_only = tuple(spec.get("sdpa_only") or ())
+    with perf.bf16_math_attention(bool(spec.get("bf16_math_sdp", False))), _sdpa_only(sdpa_only):
         trainer.train()
     seconds = timer.end - timer.start
     timed = timer.end_step - timer.start_step
@@ -453,6 +477,7 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
                   masked_positions_only=masked_only, padding_mask=spec.get("padding_mask", True),
                   chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast,
                   bf16_math_sdp=bool(spec.get("bf16_math_sdp", False)), bf16_gradients=bf16_gradients,
+                  sdpa_only=list(sdpa_only),
                   chunk_rows=CHUNK_ROWS[tiny] if chunked_ce else None)
     if profile_steps:
         result["profile"] = callbacks[1].summary()

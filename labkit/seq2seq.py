@@ -218,11 +218,13 @@ def fine_tune(model, tokenizer, sources: Sequence[str], targets: Sequence[str], 
               **training_overrides):
     """Fine-tune ``model`` with ``Seq2SeqTrainer``; returns the trainer (``trainer.state.log_history`` holds losses).
 
-    ``training_overrides`` go to :func:`labkit.training.training_arguments` (epochs, learning rate, ...).
+    ``training_overrides`` go to :func:`labkit.training.training_arguments` (epochs, learning rate, ...). On a GPU
+    a T5/mT5 ``model`` gets :func:`labkit.perf.t5_fast_attention` (the same arithmetic, the SDPA kernel the
+    measurements chose for its biased attention) and trains inside :func:`labkit.perf.bf16_math_attention`.
     """
     from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer
 
-    from labkit.perf import bf16_math_attention
+    from labkit.perf import bf16_math_attention, full_training_settings, is_t5, t5_fast_attention
     from labkit.training import training_arguments
 
     train = tokenize_pairs(tokenizer, sources, targets, prefix=prefix, max_source_length=max_source_length,
@@ -230,6 +232,9 @@ def fine_tune(model, tokenizer, sources: Sequence[str], targets: Sequence[str], 
     training_overrides.setdefault("save_strategy", "no")
     training_overrides.setdefault("predict_with_generate", False)
     args = training_arguments(output_dir, profile, seq2seq=True, **training_overrides)
+    kernel = full_training_settings(job="seq2seq")["t5_attention"]
+    if kernel and is_t5(model):
+        t5_fast_attention(model, biased=kernel)
     collator = DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100)
     trainer = Seq2SeqTrainer(model=model, args=args, train_dataset=train, data_collator=collator,
                              processing_class=tokenizer)

@@ -41,6 +41,11 @@ def test_train_throughput_tiny(tmp_path):
     no_math = next(r for r in results if r["job"] == "mt5" and r["run"] == "full - bf16 math attention")
     assert full_mt5["bf16_math_sdp"] is True and no_math["bf16_math_sdp"] is False and not full_bert["bf16_math_sdp"]
     assert torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed() is False      # restored after the run
+    no_t5 = next(r for r in results if r["job"] == "mt5" and r["run"] == "full - labkit T5 attention")
+    assert full_mt5["t5_fast_attention"] == "math" and no_t5["t5_fast_attention"] is None
+    math_only = next(r for r in results if r["job"] == "mt5" and r["run"] == "full + math SDPA only")
+    assert math_only["sdpa_only"] == ["MATH"] and full_mt5["sdpa_only"] == []
+    assert torch.backends.cuda.flash_sdp_enabled() and torch.backends.cuda.mem_efficient_sdp_enabled()  # restored
 
 
 def test_train_throughput_repeat_and_bad_names(capsys):

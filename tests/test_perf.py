@@ -94,6 +94,9 @@ def test_full_training_settings_build_training_arguments(tmp_path, job):
     assert not any(k.startswith("ddp_") for k in cpu["training_arguments"])
     assert perf.full_training_settings("cuda", job)["bf16_math_attention"] is (job == "seq2seq")
     assert cpu["bf16_math_attention"] is False
+    t5 = perf.full_training_settings("cuda", job)["t5_attention"]
+    assert (t5 in perf.T5_BIASED_KERNELS) if job == "seq2seq" else t5 is None
+    assert cpu["t5_attention"] is None
     with pytest.raises(ValueError):
         perf.full_training_settings("cpu", "vision")
 
