@@ -232,13 +232,13 @@ def fine_tune(model, tokenizer, sources: Sequence[str], targets: Sequence[str], 
     training_overrides.setdefault("save_strategy", "no")
     training_overrides.setdefault("predict_with_generate", False)
     args = training_arguments(output_dir, profile, seq2seq=True, **training_overrides)
-    kernel = full_training_settings(job="seq2seq")["t5_attention"]
-    if kernel and is_t5(model):
-        t5_fast_attention(model, biased=kernel)
+    settings = full_training_settings(job="seq2seq")              # what the GPU measurements chose (CPU: nothing)
+    if settings["t5_attention"] and is_t5(model):
+        t5_fast_attention(model, biased=settings["t5_attention"])
     collator = DataCollatorForSeq2Seq(tokenizer, model=model, label_pad_token_id=-100)
     trainer = Seq2SeqTrainer(model=model, args=args, train_dataset=train, data_collator=collator,
                              processing_class=tokenizer)
-    with bf16_math_attention(args.bf16):          # T5's biased attention keeps bf16 in SDPA's math path
+    with bf16_math_attention(settings["bf16_math_attention"]):  # T5: biased attention stays bf16 in math SDPA
         trainer.train()
     return trainer
 
