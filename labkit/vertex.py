@@ -270,6 +270,34 @@ def submit(spec: JobSpec, project: str | None = None, bucket: str | None = None,
     return job
 
 
+def variants_cli(variants: dict[str, JobSpec], argv=None, *, extra=None, out=print) -> int:
+    """The command line of a use case's ``jobspec.py``: print every variant, or submit one (a dry run by default).
+
+    ``variants`` maps a short name to its :class:`JobSpec`; ``extra`` (optional) returns more text to print after
+    the variants (e.g. a tuning job). Returns the exit status.
+
+    >>> spec = JobSpec("demo", machine_type="n1-standard-4", container_image="python:3.12", command=["python"])
+    >>> variants_cli({"cpu": spec}, [], out=lambda text: None)
+    0
+    """
+    import argparse
+
+    parser = argparse.ArgumentParser(description="render or submit this use case's Vertex AI jobs")
+    parser.add_argument("--submit", choices=sorted(variants), help="submit one variant (a dry run unless --no-dry-run)")
+    parser.add_argument("--no-dry-run", action="store_true")
+    parser.add_argument("--project")
+    parser.add_argument("--bucket")
+    args = parser.parse_args(argv)
+    if args.submit:
+        submit(variants[args.submit], args.project, args.bucket, dry_run=not args.no_dry_run, out=out)
+        return 0
+    for name, spec in variants.items():
+        out(f"# --- {name}\n{render_yaml(spec)}{render_gcloud(spec, config_path=f'{name}.yaml')}\n")
+    if extra is not None:
+        out(extra())
+    return 0
+
+
 # ---------------------------------------------------------------------------------------------- local run
 
 def vertex_environment(workdir: Path, spec: JobSpec | None = None, project: str = "local-project") -> dict[str, str]:

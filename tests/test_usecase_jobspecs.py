@@ -92,3 +92,20 @@ def test_gcs_paths_map_to_the_fuse_mount(monkeypatch, tmp_path):
     assert vertex.job_dir() == tmp_path / "m" and (tmp_path / "m").is_dir()
     monkeypatch.delenv("AIP_MODEL_DIR")
     assert vertex.job_dir(default=tmp_path / "d") == tmp_path / "d"
+
+
+@pytest.mark.parametrize("folder", ["classification-bert-imdb-finetuning-pt-vertex",
+                                    "classification-bert-imdb-finetuning-tf-vertex", "classification-deberta"])
+def test_jobspec_command_line_prints_every_variant_and_dry_runs_one(folder, capsys):
+    module = load(folder)
+    assert module.main([]) == 0
+    printed = capsys.readouterr().out
+    for name, spec in module.VARIANTS.items():
+        assert f"# --- {name}\n" in printed and f"--display-name={spec.display_name}" in printed
+    assert ("hyper-parameter tuning" in printed) is folder.endswith("pt-vertex")
+    first = next(iter(module.VARIANTS))
+    assert module.main(["--submit", first]) == 0
+    assert "dry run: nothing is submitted" in capsys.readouterr().out
+    with pytest.raises(SystemExit):
+        module.main(["--submit", "no-such-variant"])
+    assert "invalid choice: 'no-such-variant'" in capsys.readouterr().err

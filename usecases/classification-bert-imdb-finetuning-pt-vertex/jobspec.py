@@ -9,11 +9,10 @@ are placeholders to replace with your own project and repository.
 """
 from __future__ import annotations
 
-import argparse
 import sys
 from pathlib import Path
 
-from labkit.vertex import BUCKET_PLACEHOLDER, PROJECT_PLACEHOLDER, JobSpec, render_gcloud, render_yaml, submit
+from labkit.vertex import BUCKET_PLACEHOLDER, PROJECT_PLACEHOLDER, JobSpec, render_yaml, variants_cli
 
 IMAGE = f"us-central1-docker.pkg.dev/{PROJECT_PLACEHOLDER}/labs/bert-imdb-pt:latest"
 IMAGE_TPU = f"us-central1-docker.pkg.dev/{PROJECT_PLACEHOLDER}/labs/bert-imdb-pt-xla:latest"
@@ -105,19 +104,8 @@ def tuning_gcloud(config_path: str = "tuning.yaml", project: str = PROJECT_PLACE
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="render or submit this use case's Vertex AI jobs")
-    p.add_argument("--submit", choices=sorted(VARIANTS), help="submit one variant (a dry run unless --no-dry-run)")
-    p.add_argument("--no-dry-run", action="store_true")
-    p.add_argument("--project")
-    p.add_argument("--bucket")
-    args = p.parse_args(argv)
-    if args.submit:
-        submit(VARIANTS[args.submit], args.project, args.bucket, dry_run=not args.no_dry_run)
-        return 0
-    for name, spec in VARIANTS.items():
-        print(f"# --- {name}\n{render_yaml(spec)}{render_gcloud(spec, config_path=f'{name}.yaml')}\n")
-    print(f"# --- hyper-parameter tuning\n{tuning_yaml()}{tuning_gcloud()}")
-    return 0
+    return variants_cli(VARIANTS, argv,
+                        extra=lambda: f"# --- hyper-parameter tuning\n{tuning_yaml()}{tuning_gcloud()}")
 
 
 if __name__ == "__main__":

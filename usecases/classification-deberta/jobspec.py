@@ -8,10 +8,9 @@ activations: one A100 40 GB at batch 8 x 256 tokens in bf16, or an L4 (24 GB) at
 """
 from __future__ import annotations
 
-import argparse
 import sys
 
-from labkit.vertex import BUCKET_PLACEHOLDER, PROJECT_PLACEHOLDER, JobSpec, render_gcloud, render_yaml, submit
+from labkit.vertex import BUCKET_PLACEHOLDER, PROJECT_PLACEHOLDER, JobSpec, variants_cli
 
 IMAGE = f"us-central1-docker.pkg.dev/{PROJECT_PLACEHOLDER}/labs/deberta-classification:latest"
 OUTPUT = f"{BUCKET_PLACEHOLDER}/deberta"
@@ -38,18 +37,7 @@ VARIANTS = {"a100": A100, "l4": L4, "tpu": TPU}
 
 
 def main(argv=None) -> int:
-    p = argparse.ArgumentParser(description="render or submit this use case's Vertex AI jobs")
-    p.add_argument("--submit", choices=sorted(VARIANTS))
-    p.add_argument("--no-dry-run", action="store_true")
-    p.add_argument("--project")
-    p.add_argument("--bucket")
-    args = p.parse_args(argv)
-    if args.submit:
-        submit(VARIANTS[args.submit], args.project, args.bucket, dry_run=not args.no_dry_run)
-        return 0
-    for name, spec in VARIANTS.items():
-        print(f"# --- {name}\n{render_yaml(spec)}{render_gcloud(spec, config_path=f'{name}.yaml')}\n")
-    return 0
+    return variants_cli(VARIANTS, argv)
 
 
 if __name__ == "__main__":
