@@ -282,6 +282,15 @@ def variants_cli(variants: dict[str, JobSpec], argv=None, *, extra=None, out=pri
     """
     import argparse
 
+    if not isinstance(variants, dict) or not variants or not all(
+            isinstance(k, str) and k and isinstance(v, JobSpec) for k, v in variants.items()):
+        raise TypeError(f"variants must be a non-empty dict of name -> JobSpec, got {variants!r:.80}")
+    if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
+        raise TypeError(f"argv must be a list of strings (or None: the command line), got {argv!r:.80}")
+    for name, value in (("extra", extra), ("out", out)):
+        if not callable(value) and not (name == "extra" and value is None):
+            raise TypeError(f"{name} must be a function{' or None' if name == 'extra' else ''}, "
+                            f"got {type(value).__name__} {value!r:.40}")
     parser = argparse.ArgumentParser(description="render or submit this use case's Vertex AI jobs")
     parser.add_argument("--submit", choices=sorted(variants), help="submit one variant (a dry run unless --no-dry-run)")
     parser.add_argument("--no-dry-run", action="store_true")

@@ -530,6 +530,12 @@ cases("vertex.local_run", vertex.local_run,
       command=st.one_of(JUNK, NUMBERS, st.just("python -c pass"), st.just([]), st.lists(st.one_of(JUNK, NUMBERS),
                                                                                        min_size=1, max_size=2)),
       workdir=PATHS, spec=st.one_of(JUNK, NUMBERS, WORDS), timeout=st.one_of(JUNK, WORDS, st.sampled_from([NAN, -1, 0])))
+cases("vertex.variants_cli", vertex.variants_cli,
+      lambda: dict(variants={"gpu": _job()}, argv=[], extra=None, out=lambda text: None), valid=lambda r: r == 0,
+      variants=st.one_of(JUNK, NUMBERS, WORDS, st.just({}), st.just({"gpu": GPU_JOB}), st.just({"": _job()})),
+      argv=st.one_of(JUNK.filter(lambda v: v is not None), NUMBERS, WORDS,
+                     st.lists(st.one_of(JUNK, NUMBERS), min_size=1, max_size=2)),
+      extra=st.one_of(JUNK.filter(lambda v: v is not None), NUMBERS, WORDS), out=st.one_of(JUNK, NUMBERS, WORDS))
 cases("vertex.load_spec", vertex.load_spec, lambda: dict(path="job.yaml"), must_raise=("path",),
       path=st.one_of(JUNK, NUMBERS, st.just(""), st.just(str(SCRATCH))))
 
