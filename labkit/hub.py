@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import importlib
+import importlib.util
 import json
 import os
 import re
@@ -168,6 +169,11 @@ def fingerprint(spec: ModelSpec) -> str:
                "libs": versions(("transformers", "tokenizers", "sentencepiece", "torch", spec.package or "numpy"))}
     if spec.arch != "package":
         payload["data"] = sorted({data.checksum(*ref.split(":")[:2]) for ref in spec.corpus})
+    else:
+        # the snapshot links into the package's files inside one environment: another virtual environment (a second
+        # checkout, CI's fresh clone) gets its own snapshot, so none follows links into a venv it cannot read or
+        # that was deleted
+        payload["package_dir"] = _package_dir(spec.package)
     return hashlib.sha1(json.dumps(payload, sort_keys=True).encode()).hexdigest()
 
 
@@ -452,6 +458,13 @@ def _write_vocab_txt(tokenizer, out: Path) -> None:
     vocab = backend.get_vocab()
     ordered = sorted(vocab, key=vocab.get)
     (out / "vocab.txt").write_text("\n".join(ordered) + "\n", encoding="utf-8")
+
+
+def _package_dir(package: str) -> str | None:
+    """Where ``package`` is installed in this environment (found without importing it), or None if it is not."""
+    found = importlib.util.find_spec(package)
+    locations = list(found.submodule_search_locations or []) if found else []
+    return str(Path(locations[0]).resolve()) if locations else None
 
 
 def _link_package(spec: ModelSpec, out: Path) -> dict:

