@@ -10,10 +10,10 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
 - ablations: ``full`` with one technique taken out (or the batch changed), to show that each one pays;
 - mT5 ``full + chunked CE``: the LM head and cross-entropy a chunk of target rows at a time
   (:func:`labkit.perf.chunked_lm_loss_seq2seq`), so the 250k-vocabulary logits are never materialised whole;
-- mT5 ``full`` uses :func:`labkit.perf.t5_fast_attention`, which fixes the SDPA kernel of T5's
-  biased self-attention (math path, or ``, efficient``: the memory-efficient kernel) whatever the transformers
-  version would pick, and gives cross-attention no all-zero bias; ``full + math SDPA only`` restricts every SDPA
-  call to the math path while training;
+- mT5 ``full`` uses :func:`labkit.perf.t5_fast_attention`, which fixes the SDPA kernel of T5's biased
+  self-attention whatever the transformers version would pick (the math path; the memory-efficient kernel in the
+  ``full, T5 attention efficient`` rows) and gives cross-attention no all-zero bias; ``full - labkit T5
+  attention`` leaves the choice to SDPA, ``full + math SDPA only`` restricts every SDPA call to the math path;
 - ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows);
 - mT5 ``full`` allows bf16 reductions in SDPA's math path (``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp``,
   set for the run and restored after it), so the path that the compiled, biased encoder attention takes stays in
