@@ -229,8 +229,12 @@ def build(model_id: str, root: Path | None = None) -> Path:
 
 
 def info(model_id: str, root: Path | None = None) -> dict:
-    """What the stand-in is (architecture, size, weights), read from its build record."""
-    snap = cached_snapshot(model_id, root) or build(model_id, root)
+    """What the stand-in is (architecture, size, weights), read from its build record.
+
+    Goes through :func:`build`, which returns at once when the snapshot is current and also points ``refs/main``
+    (what the libraries load) back at this environment's snapshot if another environment sharing the cache moved it.
+    """
+    snap = build(model_id, root)
     return json.loads((snap / "labkit-standin.json").read_text())
 
 

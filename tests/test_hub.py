@@ -105,6 +105,22 @@ def test_package_snapshot_is_per_environment(monkeypatch):
     assert hub.fingerprint(hub.get(BERT)) == hub.fingerprint(hub.get(BERT))       # stand-ins are unaffected
 
 
+def test_prepare_points_the_shared_ref_back_at_this_environment(tiny_world, monkeypatch):
+    # another checkout's venv preparing the same cache moves refs/main to its snapshot; the libraries load what
+    # refs/main names, so preparing here must move it back (found: lab 01-5 failed after another clone ran)
+    model = "sentence-transformers/all-MiniLM-L6-v2"
+    here = hub.build(model)
+    ref = here.parent.parent / "refs" / "main"
+    with monkeypatch.context() as m:
+        m.setattr(hub, "_package_dir", lambda package: "/another/checkout/.venv/site-packages/" + package)
+        other = hub.build(model)
+    assert other != here and ref.read_text() == other.name
+    from labkit.env import Profile
+
+    hub.prepare([model], Profile("tiny"))
+    assert ref.read_text() == here.name
+
+
 def test_full_profile_offline_fails_fast_naming_the_model(monkeypatch, tmp_path):
     from labkit import env
 
