@@ -287,6 +287,7 @@ SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf
 def run_specs(job: str, tiny: bool) -> dict[str, dict]:
     full_job = "mlm" if job == "bert" else "seq2seq"
     full = perf.full_training_settings("cpu" if tiny else "cuda", full_job)
+    gpu = perf.full_training_settings("cuda", full_job)      # the GPU profile's flags, read in tiny mode too
     base = dict(full["training_arguments"])
     spec = {"default": {"from": "default"},
             "full": {"from": "full", "args": base, "masked_only": full["masked_positions_only"],
@@ -294,13 +295,11 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
                      "chunked_ce": full["chunked_lm_loss"],
                      # the GPU profile's value in tiny mode too: the flag is only read by CUDA math SDPA, and the
                      # tests then see it set and restored
-                     "bf16_math_sdp": perf.full_training_settings("cuda", full_job)["bf16_math_attention"],
-                     "t5_fast": perf.full_training_settings("cuda", full_job)["t5_attention"]}}
+                     "bf16_math_sdp": gpu["bf16_math_attention"], "t5_fast": gpu["t5_attention"]}}
     if tiny:
         spec["full - compile"] = {**spec["full"], "args": {**base, "torch_compile": False}}
         if job == "bert":                 # the GPU profile's DDP settings, for a CPU run under torchrun (gloo)
-            gpu = perf.full_training_settings("cuda", "mlm")["training_arguments"]
-            ddp = {k: v for k, v in gpu.items() if k.startswith("ddp_")}
+            ddp = {k: v for k, v in gpu["training_arguments"].items() if k.startswith("ddp_")}
             spec["full + GPU DDP settings"] = {**spec["full"], "args": {**base, **ddp}}
         if job == "mt5":
             spec["full + chunked CE"] = {**spec["full"], "chunked_ce": True}

@@ -673,16 +673,17 @@ def _t5_attention_forward(module, query, key, value, attention_mask, dropout: fl
     role = getattr(module, "_labkit_role", None)
     if role == "cross":
         position_bias = None
-    if position_bias is None or role not in ("encoder", "decoder"):
-        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
-                                      position_bias=position_bias, **kwargs)
-    if getattr(module, "_labkit_biased_kernel", "math") == "efficient":
+    kernel = None
+    if position_bias is not None and role in ("encoder", "decoder"):
+        kernel = getattr(module, "_labkit_biased_kernel", "math")
+    if kernel == "efficient":
         position_bias = position_bias.to(dtype=query.dtype, memory_format=_torch().contiguous_format)
-        return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
-                                      position_bias=position_bias, **kwargs)
-    from torch.nn.attention import SDPBackend, sdpa_kernel
+    choice = contextlib.nullcontext()
+    if kernel == "math":
+        from torch.nn.attention import SDPBackend, sdpa_kernel
 
-    with sdpa_kernel([SDPBackend.MATH]):               # torch.compile traces this choice (no graph break)
+        choice = sdpa_kernel([SDPBackend.MATH])      # torch.compile traces this choice (no graph break)
+    with choice:
         return sdpa_attention_forward(module, query, key, value, attention_mask, dropout=dropout, scaling=scaling,
                                       position_bias=position_bias, **kwargs)
 

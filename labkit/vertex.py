@@ -287,10 +287,10 @@ def variants_cli(variants: dict[str, JobSpec], argv=None, *, extra=None, out=pri
         raise TypeError(f"variants must be a non-empty dict of name -> JobSpec, got {variants!r:.80}")
     if argv is not None and (not isinstance(argv, (list, tuple)) or not all(isinstance(a, str) for a in argv)):
         raise TypeError(f"argv must be a list of strings (or None: the command line), got {argv!r:.80}")
-    for name, value in (("extra", extra), ("out", out)):
-        if not callable(value) and not (name == "extra" and value is None):
-            raise TypeError(f"{name} must be a function{' or None' if name == 'extra' else ''}, "
-                            f"got {type(value).__name__} {value!r:.40}")
+    if extra is not None and not callable(extra):
+        raise TypeError(f"extra must be a function or None, got {type(extra).__name__} {extra!r:.40}")
+    if not callable(out):
+        raise TypeError(f"out must be a function taking one text, got {type(out).__name__} {out!r:.40}")
     parser = argparse.ArgumentParser(description="render or submit this use case's Vertex AI jobs")
     parser.add_argument("--submit", choices=sorted(variants), help="submit one variant (a dry run unless --no-dry-run)")
     parser.add_argument("--no-dry-run", action="store_true")
