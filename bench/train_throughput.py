@@ -8,16 +8,16 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
 - ``full``: :func:`labkit.perf.full_training_settings` (bf16, large batch, fused AdamW, ``torch.compile``, no
   per-step NaN check and non-blocking batch copies, the masked-LM head on masked positions only);
 - ablations: ``full`` with one technique taken out (or the batch changed), to show that each one pays;
-- mT5 ``full + chunked CE``: the LM head and cross-entropy a chunk of target rows at a time
-  (:func:`labkit.perf.chunked_lm_loss_seq2seq`), so the 250k-vocabulary logits are never materialised whole;
-- mT5 ``full`` uses :func:`labkit.perf.t5_fast_attention`, which fixes the SDPA kernel of T5's biased
-  self-attention whatever the transformers version would pick (the math path; the memory-efficient kernel in the
-  ``full, T5 attention efficient`` rows) and gives cross-attention no all-zero bias; ``full - labkit T5
-  attention`` leaves the choice to SDPA, ``full + math SDPA only`` restricts every SDPA call to the math path;
-- ``full + no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows);
-- mT5 ``full`` allows bf16 reductions in SDPA's math path (``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp``,
-  set for the run and restored after it), so the path that the compiled, biased encoder attention takes stays in
-  bf16 instead of fp32; ``full - bf16 math attention`` takes it out;
+- mT5 ``full`` uses :func:`labkit.perf.t5_fast_attention`, which fixes the kernel of T5's biased self-attention
+  whatever the transformers version would pick, and gives cross-attention no all-zero bias. Where the optional
+  ``nvidia-cudnn-frontend`` package is installed, ``full`` runs the encoder's biased attention in cuDNN's fused
+  kernel with the bias gradient (:mod:`labkit.biased_attention`), the LM head and cross-entropy a chunk of target
+  rows at a time (:func:`labkit.perf.chunked_lm_loss_seq2seq`: the 250k-vocabulary logits never exist whole), at
+  batch 384; without it, ``full`` is the ``math profile``: SDPA's math path in bf16
+  (``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp``, set for the run and restored after it), the plain
+  loss, batch 128. The ``math profile ...`` rows are the ablations measured against that profile (the
+  memory-efficient kernel, SDPA's own choice, math SDPA for every call, fp32 math attention, the chunked loss);
+- ``... no padding mask``: rows without padding, so no mask is built (exact for the synthetic rows);
 - BERT ``full`` under ``torchrun`` also sets DDP up as measured (no unused-parameter search, one gradient bucket);
   ``full - DDP tuning`` and the other DDP rows take that apart;
 - ``--repeat N`` runs the chosen rows N times, round-robin, to see the run-to-run spread.
@@ -334,26 +334,43 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             **ddp_variants(variant),
         })
     else:
+        # The math profile: what `full` is without the optional nvidia-cudnn-frontend package (and was before the
+        # cuDNN rows): T5's biased attention on SDPA's math path, batch 128, the plain loss. The ablations that were
+        # measured against it keep it as their base.
+        math = dict(t5_fast="math", chunked_ce=False, per_device_train_batch_size=128)
+        # the encoder's biased attention in cuDNN's fused kernel with the bias gradient (labkit.biased_attention);
+        # it stores no score tensors, so larger batches fit
+        cudnn = dict(t5_fast="cudnn", chunked_ce=False)
         spec.update({
             "full - compile": variant(torch_compile=False),
             "full - fused AdamW": variant(optim="adamw_torch"),
-            "full batch 64": variant(per_device_train_batch_size=64),
-            "full batch 192": variant(per_device_train_batch_size=192),
+            "full batch 256": variant(per_device_train_batch_size=256),
+            "full batch 512": variant(per_device_train_batch_size=512),
             "full - chunked CE": variant(chunked_ce=False),
-            "full + chunked CE": variant(chunked_ce=True),
-            "full + chunked CE, batch 256": variant(chunked_ce=True, per_device_train_batch_size=256),
-            "full + no padding mask": variant(padding_mask=False),
-            "full + no padding mask, batch 192": variant(padding_mask=False, per_device_train_batch_size=192),
-            # labkit.perf.t5_fast_attention: the biased self-attentions on SDPA's math path or its memory-efficient
-            # kernel (which one SDPA picks by itself depends on the transformers version), cross-attention unbiased
-            "full - labkit T5 attention": variant(t5_fast=None),
-            "full, T5 attention efficient": variant(t5_fast="efficient"),
-            "full, T5 attention efficient, batch 256": variant(t5_fast="efficient", per_device_train_batch_size=256),
-            # Under torch.compile the biased encoder attention runs SDPA's math path, which upcasts q, k, v and the
-            # bias to fp32 (TF32 matrix products, fp32 score tensors) unless reduced-precision math is allowed.
-            "full - bf16 math attention": variant(bf16_math_sdp=False),
+            "full, T5 attention cudnn, batch 128": variant(**cudnn, per_device_train_batch_size=128),
+            "full, T5 attention cudnn, batch 192": variant(**cudnn, per_device_train_batch_size=192),
+            "full, T5 attention cudnn, batch 256": variant(**cudnn, per_device_train_batch_size=256),
+            "full, T5 attention cudnn, batch 128, no padding mask": variant(**cudnn, per_device_train_batch_size=128,
+                                                                            padding_mask=False),
+            "math profile": variant(**math),
+            "math profile batch 64": variant(**{**math, "per_device_train_batch_size": 64}),
+            "math profile batch 192": variant(**{**math, "per_device_train_batch_size": 192}),
+            "math profile + chunked CE": variant(**{**math, "chunked_ce": True}),
+            "math profile + chunked CE, batch 256": variant(**{**math, "chunked_ce": True,
+                                                                "per_device_train_batch_size": 256}),
+            "math profile + no padding mask": variant(**math, padding_mask=False),
+            "math profile + no padding mask, batch 192": variant(**{**math, "per_device_train_batch_size": 192},
+                                                                 padding_mask=False),
+            # the kernel SDPA picks by itself for T5's biased attention depends on the transformers version
+            "math profile - labkit T5 attention": variant(**{**math, "t5_fast": None}),
+            "math profile, T5 attention efficient": variant(**{**math, "t5_fast": "efficient"}),
+            "math profile, T5 attention efficient, batch 256": variant(**{**math, "t5_fast": "efficient",
+                                                                           "per_device_train_batch_size": 256}),
+            # Under torch.compile the biased attention on SDPA's math path upcasts q, k, v and the bias to fp32
+            # (TF32 matrix products, fp32 score tensors) unless reduced-precision math is allowed.
+            "math profile - bf16 math attention": variant(**math, bf16_math_sdp=False),
             # SDPA's kernel choice restricted while training (and so while torch.compile traces): MATH only.
-            "full + math SDPA only": variant(sdpa_only=("MATH",)),
+            "math profile + math SDPA only": variant(**math, sdpa_only=("MATH",)),
             **host_sync_variants(variant),
         })
     return spec

@@ -651,8 +651,9 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
 # ---------------------------------------------------------------------------------------------- T5 attention
 
 T5_ATTENTION = "labkit_t5"
-#: The SDPA kernels :func:`t5_fast_attention` can give T5's biased self-attention.
-T5_BIASED_KERNELS = ("math", "efficient")
+#: The kernels :func:`t5_fast_attention` can give T5's biased self-attention ("cudnn": the encoder's, through
+#: :mod:`labkit.biased_attention`; needs the optional nvidia-cudnn-frontend package).
+T5_BIASED_KERNELS = ("math", "efficient", "cudnn")
 
 
 def _t5_attention_forward(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None,
@@ -664,9 +665,12 @@ def _t5_attention_forward(module, query, key, value, attention_mask, dropout: fl
       ``"math"`` runs SDPA's math path (under ``torch.compile``, matrix products plus one fused softmax/dropout
       kernel; in bf16 inside :func:`bf16_math_attention`); ``"efficient"`` hands SDPA the bias contiguous and in
       the query's dtype, the layout its memory-efficient kernel needs (transformers 5.17 passed a permuted view,
-      so SDPA fell back to the math path; 5.24 passes it contiguous).
+      so SDPA fell back to the math path; 5.24 passes it contiguous); ``"cudnn"`` runs cuDNN's fused kernel with
+      the bias and its gradient (:func:`labkit.biased_attention.biased_attention`) where it can take the call
+      (CUDA, bf16/fp16, a boolean padding mask or none), else the math path.
 
-    The arithmetic is transformers' own SDPA path (``sdpa_attention_forward``); only the kernel choice changes.
+    The arithmetic is transformers' own SDPA path (``sdpa_attention_forward``) or cuDNN's fused version of the same
+    formula; only the kernel choice changes.
     """
     from transformers.integrations.sdpa_attention import sdpa_attention_forward
 
@@ -676,6 +680,18 @@ def _t5_attention_forward(module, query, key, value, attention_mask, dropout: fl
     kernel = None
     if position_bias is not None and role in ("encoder", "decoder"):
         kernel = getattr(module, "_labkit_biased_kernel", "math")
+    if kernel == "cudnn":
+        from labkit import biased_attention
+
+        mask = attention_mask
+        if biased_attention.supported(q_shape=tuple(query.shape), k_shape=tuple(key.shape),
+                                      bias_shape=tuple(position_bias.shape), dtype=query.dtype,
+                                      device_type=query.device.type) \
+                and (mask is None or (mask.dtype == _torch().bool and mask.dim() == 4 and mask.shape[1] == 1)):
+            out = biased_attention.biased_attention(query, key, value, position_bias, key_padding_mask=mask,
+                                                    dropout_p=dropout, scale=1.0 if scaling is None else scaling)
+            return out.transpose(1, 2), None
+        kernel = "math"
     if kernel == "efficient":
         position_bias = position_bias.to(dtype=query.dtype, memory_format=_torch().contiguous_format)
     choice = contextlib.nullcontext()
@@ -708,7 +724,11 @@ def t5_fast_attention(model, biased: str = "math"):
       ``torch.compile`` and :func:`bf16_math_attention` (docs/benchmarks.md), though it keeps the full score
       matrix (80 GiB at batch 128);
     - ``"efficient"``: SDPA's memory-efficient kernel (bias gradient and dropout included): 30 GiB less memory,
-      slower there.
+      slower there;
+    - ``"cudnn"``: the encoder's self-attention in cuDNN's fused kernel with the bias gradient
+      (:mod:`labkit.biased_attention`, optional ``nvidia-cudnn-frontend`` package; a ValueError if it is missing);
+      the decoder's (causal, 128 tokens in the benchmark) stays on the math path, and so does any call cuDNN
+      cannot take (a CPU, fp32, a mask that is not boolean).
 
     Cross-attention gets no bias (T5's is all zeros), so cuDNN or flash can take it. (An earlier version sent the
     encoder to ``flex_attention``: 26% slower in training, replaced.)
@@ -724,6 +744,13 @@ def t5_fast_attention(model, biased: str = "math"):
                          f"got {type(model).__name__}")
     if biased not in T5_BIASED_KERNELS:
         raise ValueError(f"biased must be one of {T5_BIASED_KERNELS}, got {biased!r}")
+    if biased == "cudnn":
+        from labkit import biased_attention
+
+        if not biased_attention.available():
+            raise ValueError("biased='cudnn' needs the optional nvidia-cudnn-frontend package "
+                             "(pip install nvidia-cudnn-frontend); without it use biased='math'")
+        biased_attention.ensure_registered()          # before torch.compile traces the model
     from transformers import AttentionInterface
     from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
 
@@ -734,7 +761,7 @@ def t5_fast_attention(model, biased: str = "math"):
         block.layer[0].SelfAttention._labkit_biased_kernel = biased
     for block in model.decoder.block:
         block.layer[0].SelfAttention._labkit_role = "decoder"
-        block.layer[0].SelfAttention._labkit_biased_kernel = biased
+        block.layer[0].SelfAttention._labkit_biased_kernel = "math" if biased == "cudnn" else biased
         block.layer[1].EncDecAttention._labkit_role = "cross"
     model.set_attn_implementation(T5_ATTENTION)
     # T5 gives its encoder and decoder stacks deep copies of the config, and transformers 5.17's
@@ -756,11 +783,15 @@ _MEASURED = {
                 # Several GPUs (DDP): no per-step search for unused parameters (Trainer asks for it by default), and
                 # one gradient bucket for a BERT-base-sized model, so torch.compile keeps the backward in one graph.
                 ddp=dict(ddp_find_unused_parameters=False, ddp_bucket_cap_mb=1024)),
-    "seq2seq": dict(batch_size=128, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
-                    chunked_lm_loss=False, bf16_math_attention=True, ddp={},
-                    # T5's biased self-attention on SDPA's math path whatever transformers would pick (5.24 picks the
-                    # memory-efficient kernel: 597 against 688 samples/s for mT5-small on an H200)
-                    t5_attention="math"),
+    # mT5-small on an H200: the encoder's biased attention in cuDNN's fused kernel with the bias gradient
+    # (labkit.biased_attention) stores no score tensors, so the batch can grow; with the chunked loss the logits
+    # never exist whole either. 862 samples/s at batch 384, against 679-688 for the math profile below.
+    "seq2seq": dict(batch_size=384, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
+                    chunked_lm_loss=True, bf16_math_attention=True, ddp={}, t5_attention="cudnn",
+                    # without the optional nvidia-cudnn-frontend package: T5's biased attention on SDPA's math path
+                    # in bf16 whatever transformers would pick (5.24 picks the memory-efficient kernel: 597 against
+                    # 688 samples/s), the plain loss, batch 128 (192 was slower, 256 does not fit)
+                    without_cudnn=dict(batch_size=128, chunked_lm_loss=False, t5_attention="math")),
 }
 
 
@@ -800,8 +831,10 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     otherwise upcasts to fp32); ``t5_attention`` means: give a T5/mT5 model :func:`t5_fast_attention` with that
     kernel for its biased attention (``None``: leave the model alone). On a GPU: bf16 + TF32, fused AdamW,
     ``torch.compile``, pinned memory with persistent loader workers, non-blocking batch copies, no per-step NaN
-    check of the loss (a host sync), and for ``"mlm"`` the DDP settings measured on two GPUs. On a CPU
-    (``device="cpu"``), compile and bf16 are off and the batch is small.
+    check of the loss (a host sync), and for ``"mlm"`` the DDP settings measured on two GPUs. For ``"seq2seq"``
+    the profile depends on the optional ``nvidia-cudnn-frontend`` package: with it, T5's encoder attention in
+    cuDNN (``t5_attention="cudnn"``), the chunked loss and batch 384; without it, the math profile (``"math"``,
+    plain loss, batch 128). On a CPU (``device="cpu"``), compile and bf16 are off and the batch is small.
 
     >>> full_training_settings("cpu")["training_arguments"]["bf16"]
     False
@@ -813,6 +846,11 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     cuda = str(device).startswith("cuda")
     measured = _MEASURED[job]
+    if "without_cudnn" in measured:
+        from labkit import biased_attention
+
+        if not (cuda and biased_attention.available()):
+            measured = {**measured, **measured["without_cudnn"]}
     bf16 = bool(cuda and torch.cuda.is_available() and torch.cuda.is_bf16_supported())
     args: dict[str, Any] = dict(
         per_device_train_batch_size=measured["batch_size"] if cuda else 8,
@@ -833,8 +871,10 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     return {"training_arguments": args,
             "model_kwargs": {"attn_implementation": measured["attn_implementation"]},
             "masked_positions_only": bool(measured.get("masked_positions_only", False)),
-            "chunked_lm_loss": bool(measured.get("chunked_lm_loss", False)),
+            "chunked_lm_loss": bool(cuda and measured.get("chunked_lm_loss", False)),
             "padding_mask": measured["padding_mask"],
             "bf16_math_attention": bool(cuda and measured["bf16_math_attention"]),
             "t5_attention": measured.get("t5_attention") if cuda else None,
-            "source": "docs/benchmarks.md (GPU training throughput, H200)" if cuda else "CPU defaults"}
+            "source": ("docs/benchmarks.md (GPU training throughput, H200)"
+                       + (", without nvidia-cudnn-frontend" if "without_cudnn" in _MEASURED[job]
+                          and measured.get("t5_attention") != "cudnn" else "")) if cuda else "CPU defaults"}

@@ -24,6 +24,8 @@ def load(name):
 def test_train_throughput_tiny(tmp_path):
     import torch
 
+    from labkit import perf
+
     out = tmp_path / "train.jsonl"
     results = load("train_throughput").main(["--tiny", "--json", str(out)])
     runs = {(r["job"], r["run"]) for r in results}
@@ -42,7 +44,8 @@ def test_train_throughput_tiny(tmp_path):
     assert full_mt5["bf16_math_sdp"] is True and no_math["bf16_math_sdp"] is False and not full_bert["bf16_math_sdp"]
     assert torch.backends.cuda.fp16_bf16_reduction_math_sdp_allowed() is False      # restored after the run
     no_t5 = next(r for r in results if r["job"] == "mt5" and r["run"] == "full - labkit T5 attention")
-    assert full_mt5["t5_fast_attention"] == "math" and no_t5["t5_fast_attention"] is None
+    gpu_t5 = perf.full_training_settings("cuda", "seq2seq")["t5_attention"]     # "math" without cudnn-frontend
+    assert full_mt5["t5_fast_attention"] == gpu_t5 and no_t5["t5_fast_attention"] is None
     math_only = next(r for r in results if r["job"] == "mt5" and r["run"] == "full + math SDPA only")
     assert math_only["sdpa_only"] == ["MATH"] and full_mt5["sdpa_only"] == []
     assert torch.backends.cuda.flash_sdp_enabled() and torch.backends.cuda.mem_efficient_sdp_enabled()  # restored
@@ -146,8 +149,16 @@ def test_teaching_attention_matches_sdpa():
 
 def test_train_throughput_gpu_runs_are_named_for_the_cli():
     module = load("train_throughput")
-    names = list(module.run_specs("mt5", tiny=False))
-    assert {"full", "full + chunked CE", "full + chunked CE, batch 256"} <= set(names)
-    assert not any(";" in name for name in names)                # --runs splits on ';'
-    spec = module.run_specs("mt5", tiny=False)["full + chunked CE, batch 256"]
+    specs = module.run_specs("mt5", tiny=False)
+    assert {"full", "math profile", "math profile + chunked CE, batch 256", "full batch 512"} <= set(specs)
+    assert not any(";" in name for name in specs)                # --runs splits on ';'
+    spec = specs["math profile + chunked CE, batch 256"]
     assert spec["chunked_ce"] is True and spec["args"]["per_device_train_batch_size"] == 256
+    # the math-profile ablations keep their base whatever `full` is (with or without cudnn-frontend)
+    for name, spec in specs.items():
+        if name.startswith("math profile") and "chunked CE" not in name:
+            assert spec["chunked_ce"] is False, name
+        if name.startswith("math profile") and "T5 attention" not in name and "labkit T5" not in name:
+            assert spec["t5_fast"] == "math", name
+    cudnn = specs["full, T5 attention cudnn, batch 256"]
+    assert (cudnn["t5_fast"], cudnn["chunked_ce"], cudnn["args"]["per_device_train_batch_size"]) == ("cudnn", False, 256)

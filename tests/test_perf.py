@@ -332,3 +332,22 @@ def test_bf16_math_attention_trains_like_bf16_without_it():
     assert on[-1] < on[0] / 2                                           # it trains
     assert gap(on, off) > 0                                             # the flag reached the math path
     assert gap(on, fp32) <= 2 * gap(off, fp32) + 1e-3
+
+
+def test_seq2seq_profile_follows_the_cudnn_frontend(monkeypatch):
+    # with the optional package the measured profile is cuDNN attention + chunked loss + batch 384; without it the
+    # math profile; a CPU gets neither
+    from labkit import biased_attention
+
+    def pick(device):
+        s = perf.full_training_settings(device, "seq2seq")
+        return s["t5_attention"], s["chunked_lm_loss"], s["training_arguments"]["per_device_train_batch_size"], s
+
+    monkeypatch.setattr(biased_attention, "_available", True)
+    *with_it, settings = pick("cuda")
+    assert with_it == ["cudnn", True, 384] and "without" not in settings["source"]
+    assert pick("cpu")[:3] == (None, False, 8)
+    monkeypatch.setattr(biased_attention, "_available", False)
+    *without, settings = pick("cuda")
+    assert without == ["math", False, 128] and "without nvidia-cudnn-frontend" in settings["source"]
+    assert perf.full_training_settings("cuda", "mlm")["training_arguments"]["per_device_train_batch_size"] == 512
