@@ -18,6 +18,7 @@ True
 from __future__ import annotations
 
 import csv
+import io
 import json
 import os
 import shutil
@@ -29,7 +30,7 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from labkit.env import repo_root
+from labkit.env import repo_root, write_text_atomic
 from labkit.labs import Lab, present
 
 CONFIG_MARK = "# ASSIGNMENT CONFIG"
@@ -244,16 +245,13 @@ def grade_folder(submissions: Path, bundles: Path, out_csv: Path, time_limit: in
 
 def write_csv(grades: list[Grade], out_csv: Path) -> Path:
     qnames = sorted({q for g in grades for q in g.possible})
-    out_csv.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out_csv.with_suffix(".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["submission", "lab", *qnames, "total", "possible", "reason"])
-        for g in grades:
-            writer.writerow([g.submission, g.lab, *[g.scores.get(q, "") for q in qnames], g.total,
-                             sum(g.possible.values()), g.reason])
-    os.replace(tmp, out_csv)
-    return out_csv
+    handle = io.StringIO(newline="")
+    writer = csv.writer(handle)
+    writer.writerow(["submission", "lab", *qnames, "total", "possible", "reason"])
+    for g in grades:
+        writer.writerow([g.submission, g.lab, *[g.scores.get(q, "") for q in qnames], g.total,
+                         sum(g.possible.values()), g.reason])
+    return write_text_atomic(out_csv, handle.getvalue())
 
 
 # ---------------------------------------------------------------------------------------------- CLI

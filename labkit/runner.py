@@ -90,9 +90,7 @@ def run_notebook(lab: Lab, root: Path, out_dir: Path, profile: str, cell_timeout
         except Exception as exc:  # noqa: BLE001  the report must record any failure, whatever raised it
             status, error = "failed", f"{type(exc).__name__}: {exc}"[:2000]
     seconds = time.perf_counter() - start
-    tmp = target.with_suffix(".tmp")
-    nbformat.write(nb, str(tmp))
-    os.replace(tmp, target)
+    write_text_atomic(target, nbformat.writes(nb))
     return Result(lab.id, lab.title, lab.path, status, seconds, budget_seconds(lab.id), error)
 
 

@@ -1,5 +1,7 @@
 import json
 
+import pytest
+
 from conftest import run_python
 from labkit import cli, runner
 
@@ -46,3 +48,26 @@ def test_labkit_run_executes_a_lab_and_reports_it(tmp_path):
     assert (tmp_path / "run" / "01-embeddings-tokenizers" / "01-1-intro-tokenizers.kernel.log").is_file()
     assert "IPKernelApp" not in result.stderr and "IPKernelApp" not in result.stdout
     assert "1 of 1 passed" in (tmp_path / "report.html").read_text()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("code, status", [("x = 6 * 7\nprint(x)", "passed"), ("raise ValueError('bad <input>')", "failed")])
+def test_run_notebook_writes_the_executed_notebook_whole(tmp_path, code, status):
+    import nbformat
+
+    from labkit.labs import Lab
+
+    src = tmp_path / "src" / "m" / "lab.ipynb"
+    src.parent.mkdir(parents=True)
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(code)])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, str(src))
+    result = runner.run_notebook(Lab("01-1", "t", "m/lab.ipynb", "s"), tmp_path / "src", tmp_path / "out", "tiny", 60)
+    assert result.status == status
+    out = nbformat.read(str(tmp_path / "out" / "m" / "lab.ipynb"), as_version=4)
+    outputs = out.cells[0].outputs
+    if status == "passed":
+        assert outputs[0]["text"] == "42\n" and result.error == ""
+    else:
+        assert outputs[0]["ename"] == "ValueError" and "ValueError: bad <input>" in result.error
+    assert sorted(p.name for p in (tmp_path / "out" / "m").iterdir()) == ["lab.ipynb", "lab.kernel.log"]

@@ -99,3 +99,16 @@ def test_sandbox_binds_back_what_grading_reads_under_tmp_and_hides_the_rest(tmp_
     run = subprocess.run([*prefix, sys.executable, "-I", "-c", probe, str(checkout / "file.txt"),
                           str(other / "file.txt"), str(work / "file.txt")], capture_output=True, text=True)
     assert run.stdout.split() == ["checkout", "hidden", "work", "readonly"], run.stderr[-500:]
+
+
+def test_grades_csv_is_written_whole(tmp_path):
+    import csv
+
+    grades = [exercises.Grade("01-1-alice.ipynb", "01-1", {"q1": 1.0, "q2": 0.0}, {"q1": 1.0, "q2": 2.0}),
+              exercises.Grade("01-1-bob.ipynb", "?", reason="no autograder bundle matches this file name")]
+    out = exercises.write_csv(grades, tmp_path / "out" / "grades.csv")
+    rows = list(csv.reader(out.open(newline="", encoding="utf-8")))
+    assert rows[0] == ["submission", "lab", "q1", "q2", "total", "possible", "reason"]
+    assert rows[1] == ["01-1-alice.ipynb", "01-1", "1.0", "0.0", "1.0", "3.0", ""]
+    assert rows[2][-1] == "no autograder bundle matches this file name" and rows[2][2:4] == ["", ""]
+    assert [p.name for p in out.parent.iterdir()] == ["grades.csv"]          # no temporary file left beside it
