@@ -337,7 +337,9 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
         # The math profile: what `full` is without the optional nvidia-cudnn-frontend package (and was before the
         # cuDNN rows): T5's biased attention on SDPA's math path, batch 128, the plain loss. The ablations that were
         # measured against it keep it as their base.
-        math = dict(t5_fast="math", chunked_ce=False, per_device_train_batch_size=128)
+        def math(**changes):
+            return variant(**{"t5_fast": "math", "chunked_ce": False, "per_device_train_batch_size": 128, **changes})
+
         # the encoder's biased attention in cuDNN's fused kernel with the bias gradient (labkit.biased_attention);
         # it stores no score tensors, so larger batches fit
         cudnn = dict(t5_fast="cudnn", chunked_ce=False)
@@ -352,25 +354,23 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full, T5 attention cudnn, batch 256": variant(**cudnn, per_device_train_batch_size=256),
             "full, T5 attention cudnn, batch 128, no padding mask": variant(**cudnn, per_device_train_batch_size=128,
                                                                             padding_mask=False),
-            "math profile": variant(**math),
-            "math profile batch 64": variant(**{**math, "per_device_train_batch_size": 64}),
-            "math profile batch 192": variant(**{**math, "per_device_train_batch_size": 192}),
-            "math profile + chunked CE": variant(**{**math, "chunked_ce": True}),
-            "math profile + chunked CE, batch 256": variant(**{**math, "chunked_ce": True,
-                                                                "per_device_train_batch_size": 256}),
-            "math profile + no padding mask": variant(**math, padding_mask=False),
-            "math profile + no padding mask, batch 192": variant(**{**math, "per_device_train_batch_size": 192},
-                                                                 padding_mask=False),
+            "math profile": math(),
+            "math profile batch 64": math(per_device_train_batch_size=64),
+            "math profile batch 192": math(per_device_train_batch_size=192),
+            "math profile + chunked CE": math(chunked_ce=True),
+            "math profile + chunked CE, batch 256": math(chunked_ce=True, per_device_train_batch_size=256),
+            "math profile + no padding mask": math(padding_mask=False),
+            "math profile + no padding mask, batch 192": math(padding_mask=False, per_device_train_batch_size=192),
             # the kernel SDPA picks by itself for T5's biased attention depends on the transformers version
-            "math profile - labkit T5 attention": variant(**{**math, "t5_fast": None}),
-            "math profile, T5 attention efficient": variant(**{**math, "t5_fast": "efficient"}),
-            "math profile, T5 attention efficient, batch 256": variant(**{**math, "t5_fast": "efficient",
-                                                                           "per_device_train_batch_size": 256}),
+            "math profile - labkit T5 attention": math(t5_fast=None),
+            "math profile, T5 attention efficient": math(t5_fast="efficient"),
+            "math profile, T5 attention efficient, batch 256": math(t5_fast="efficient",
+                                                                    per_device_train_batch_size=256),
             # Under torch.compile the biased attention on SDPA's math path upcasts q, k, v and the bias to fp32
             # (TF32 matrix products, fp32 score tensors) unless reduced-precision math is allowed.
-            "math profile - bf16 math attention": variant(**math, bf16_math_sdp=False),
+            "math profile - bf16 math attention": math(bf16_math_sdp=False),
             # SDPA's kernel choice restricted while training (and so while torch.compile traces): MATH only.
-            "math profile + math SDPA only": variant(**math, sdpa_only=("MATH",)),
+            "math profile + math SDPA only": math(sdpa_only=("MATH",)),
             **host_sync_variants(variant),
         })
     return spec

@@ -846,11 +846,12 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
         device = "cuda" if torch.cuda.is_available() else "cpu"
     cuda = str(device).startswith("cuda")
     measured = _MEASURED[job]
+    without_cudnn = False                        # the job has a cuDNN profile that this machine cannot use
     if "without_cudnn" in measured:
         from labkit import biased_attention
 
         if not (cuda and biased_attention.available()):
-            measured = {**measured, **measured["without_cudnn"]}
+            measured, without_cudnn = {**measured, **measured["without_cudnn"]}, cuda
     bf16 = bool(cuda and torch.cuda.is_available() and torch.cuda.is_bf16_supported())
     args: dict[str, Any] = dict(
         per_device_train_batch_size=measured["batch_size"] if cuda else 8,
@@ -876,5 +877,4 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
             "bf16_math_attention": bool(cuda and measured["bf16_math_attention"]),
             "t5_attention": measured.get("t5_attention") if cuda else None,
             "source": ("docs/benchmarks.md (GPU training throughput, H200)"
-                       + (", without nvidia-cudnn-frontend" if "without_cudnn" in _MEASURED[job]
-                          and measured.get("t5_attention") != "cudnn" else "")) if cuda else "CPU defaults"}
+                       + (", without nvidia-cudnn-frontend" if without_cudnn else "")) if cuda else "CPU defaults"}
