@@ -651,23 +651,59 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
 # ---------------------------------------------------------------------------------------------- T5 attention
 
 T5_ATTENTION = "labkit_t5"
-#: The kernels :func:`t5_fast_attention` can give T5's biased self-attention ("cudnn": the encoder's, through
+#: The kernels :func:`t5_fast_attention` can give T5's biased self-attention ("cudnn": cuDNN's fused kernel through
 #: :mod:`labkit.biased_attention`; needs the optional nvidia-cudnn-frontend package).
 T5_BIASED_KERNELS = ("math", "efficient", "cudnn")
+#: T5's three attentions, as :func:`t5_fast_attention`'s ``cudnn`` argument names them.
+T5_ATTENTIONS = ("encoder", "decoder", "cross")
+
+
+def _t5_cudnn_attention(module, query, key, value, attention_mask, dropout, scaling, position_bias):
+    """One T5 attention call in cuDNN's fused kernel, or None where cuDNN cannot take it (the caller falls back).
+
+    The encoder's self-attention: bias and key padding. The decoder's: bias and the causal mask, taken only when
+    transformers passes no mask (no decoder padding; it then means "causal") and queries and keys are the same
+    tokens, more than one (training); a cached generation step (one query, a key length that grows every step,
+    so a new cuDNN graph each step) stays on SDPA. The cross-attention: no bias, the encoder's key padding. The
+    right-padding check (a host sync) runs in the first layer of each stack only: T5's stacks hand one mask object
+    to all their layers (a test checks it).
+    """
+    torch = _torch()
+    from labkit import biased_attention
+
+    role, (sq, sk) = module._labkit_role, (query.shape[2], key.shape[2])
+    causal = role == "decoder"
+    if causal and (attention_mask is not None or sq == 1 or sq != sk or not getattr(module, "is_causal", True)):
+        return None
+    mask = attention_mask
+    if mask is not None and not (mask.dtype == torch.bool and mask.dim() == 4 and mask.shape[1] == 1):
+        return None
+    if not biased_attention.supported(q_shape=tuple(query.shape), k_shape=tuple(key.shape),
+                                      bias_shape=None if position_bias is None else tuple(position_bias.shape),
+                                      dtype=query.dtype, device_type=query.device.type):
+        return None
+    out = biased_attention.biased_attention(query, key, value, position_bias, key_padding_mask=mask,
+                                            dropout_p=dropout, scale=1.0 if scaling is None else scaling,
+                                            causal=causal, check_padding=getattr(module, "_labkit_checks_mask", True))
+    return out.transpose(1, 2)
 
 
 def _t5_attention_forward(module, query, key, value, attention_mask, dropout: float = 0.0, scaling=None,
                           position_bias=None, **kwargs):
-    """transformers attention function (registered as ``labkit_t5``): T5's attention with the SDPA kernel chosen.
+    """transformers attention function (registered as ``labkit_t5``): T5's attention with the kernel chosen.
 
-    - cross-attention: T5 gives it an all-zero bias, so none is passed and SDPA can use cuDNN / flash;
-    - encoder and decoder self-attention (biased), by the module's ``_labkit_biased_kernel``:
-      ``"math"`` runs SDPA's math path (under ``torch.compile``, matrix products plus one fused softmax/dropout
-      kernel; in bf16 inside :func:`bf16_math_attention`); ``"efficient"`` hands SDPA the bias contiguous and in
-      the query's dtype, the layout its memory-efficient kernel needs (transformers 5.17 passed a permuted view,
-      so SDPA fell back to the math path; 5.24 passes it contiguous); ``"cudnn"`` runs cuDNN's fused kernel with
-      the bias and its gradient (:func:`labkit.biased_attention.biased_attention`) where it can take the call
-      (CUDA, bf16/fp16, a boolean padding mask or none), else the math path.
+    By the module's ``_labkit_kernel`` (set by :func:`t5_fast_attention`):
+
+    - ``"math"`` (the biased self-attentions) runs SDPA's math path (under ``torch.compile``, matrix products plus
+      one fused softmax/dropout kernel; in bf16 inside :func:`bf16_math_attention`);
+    - ``"efficient"`` hands SDPA the bias contiguous and in the query's dtype, the layout its memory-efficient kernel
+      needs (transformers 5.17 passed a permuted view, so SDPA fell back to the math path; 5.24 passes it
+      contiguous);
+    - ``"cudnn"`` runs cuDNN's fused kernel (:func:`labkit.biased_attention.biased_attention`, bias gradient
+      included) where it can take the call (CUDA, bf16/fp16, a boolean padding mask or none; see
+      :func:`_t5_cudnn_attention`), else SDPA's math path (biased) or SDPA's own choice (cross-attention);
+    - ``"sdpa"`` (cross-attention): SDPA chooses. T5 gives cross-attention an all-zero bias; none is passed, so
+      SDPA can use cuDNN or flash.
 
     The arithmetic is transformers' own SDPA path (``sdpa_attention_forward``) or cuDNN's fused version of the same
     formula; only the kernel choice changes.
@@ -677,21 +713,14 @@ def _t5_attention_forward(module, query, key, value, attention_mask, dropout: fl
     role = getattr(module, "_labkit_role", None)
     if role == "cross":
         position_bias = None
-    kernel = None
-    if position_bias is not None and role in ("encoder", "decoder"):
-        kernel = getattr(module, "_labkit_biased_kernel", "math")
+    kernel = getattr(module, "_labkit_kernel", "math")
     if kernel == "cudnn":
-        from labkit import biased_attention
-
-        mask = attention_mask
-        if biased_attention.supported(q_shape=tuple(query.shape), k_shape=tuple(key.shape),
-                                      bias_shape=tuple(position_bias.shape), dtype=query.dtype,
-                                      device_type=query.device.type) \
-                and (mask is None or (mask.dtype == _torch().bool and mask.dim() == 4 and mask.shape[1] == 1)):
-            out = biased_attention.biased_attention(query, key, value, position_bias, key_padding_mask=mask,
-                                                    dropout_p=dropout, scale=1.0 if scaling is None else scaling)
-            return out.transpose(1, 2), None
+        out = _t5_cudnn_attention(module, query, key, value, attention_mask, dropout, scaling, position_bias)
+        if out is not None:
+            return out, None
         kernel = "math"
+    if position_bias is None or role not in ("encoder", "decoder"):
+        kernel = "sdpa"
     if kernel == "efficient":
         position_bias = position_bias.to(dtype=query.dtype, memory_format=_torch().contiguous_format)
     choice = contextlib.nullcontext()
@@ -713,22 +742,24 @@ def is_t5(model) -> bool:
     return all(hasattr(getattr(model, part, None), "block") for part in ("encoder", "decoder"))
 
 
-def t5_fast_attention(model, biased: str = "math"):
+def t5_fast_attention(model, biased: str = "math", cudnn=T5_ATTENTIONS):
     """Make a T5 / mT5 model use :func:`_t5_attention_forward` (registered as ``"labkit_t5"``); returns the model.
 
-    Exact (the same SDPA arithmetic as transformers' ``"sdpa"`` implementation); what it fixes is which kernel
-    runs, so that the choice no longer depends on the transformers version. ``biased`` picks the kernel for the
-    self-attentions that carry T5's learned relative position bias:
+    Exact (the same SDPA arithmetic as transformers' ``"sdpa"`` implementation, or cuDNN's fused version of it);
+    what it fixes is which kernel runs, so that the choice no longer depends on the transformers version.
+    ``biased`` picks the kernel for the self-attentions that carry T5's learned relative position bias:
 
-    - ``"math"`` (default): SDPA's math path. Measured fastest for mT5-small in training on an H200 under
-      ``torch.compile`` and :func:`bf16_math_attention` (docs/benchmarks.md), though it keeps the full score
-      matrix (80 GiB at batch 128);
+    - ``"math"`` (default): SDPA's math path. Measured fastest among SDPA's kernels for mT5-small in training on an
+      H200 under ``torch.compile`` and :func:`bf16_math_attention` (docs/benchmarks.md), though it keeps the full
+      score matrix (80 GiB at batch 128);
     - ``"efficient"``: SDPA's memory-efficient kernel (bias gradient and dropout included): 30 GiB less memory,
       slower there;
-    - ``"cudnn"``: the encoder's self-attention in cuDNN's fused kernel with the bias gradient
-      (:mod:`labkit.biased_attention`, optional ``nvidia-cudnn-frontend`` package; a ValueError if it is missing);
-      the decoder's (causal, 128 tokens in the benchmark) stays on the math path, and so does any call cuDNN
-      cannot take (a CPU, fp32, a mask that is not boolean).
+    - ``"cudnn"``: cuDNN's fused kernel with the bias gradient (:mod:`labkit.biased_attention`, optional
+      ``nvidia-cudnn-frontend`` package; a ValueError if it is missing) for the attentions named in ``cudnn``
+      (default all three of :data:`T5_ATTENTIONS`: the encoder's self-attention, the decoder's causal
+      self-attention, and the cross-attention, which has no bias); the others stay on the math path (biased) or
+      SDPA's choice (cross), and so does any call cuDNN cannot take (a CPU, fp32, head depth not a multiple of 8,
+      a non-boolean mask, a decoder padding mask).
 
     Cross-attention gets no bias (T5's is all zeros), so cuDNN or flash can take it. (An earlier version sent the
     encoder to ``flex_attention``: 26% slower in training, replaced.)
@@ -744,6 +775,9 @@ def t5_fast_attention(model, biased: str = "math"):
                          f"got {type(model).__name__}")
     if biased not in T5_BIASED_KERNELS:
         raise ValueError(f"biased must be one of {T5_BIASED_KERNELS}, got {biased!r}")
+    cudnn = (cudnn,) if isinstance(cudnn, str) else tuple(cudnn)
+    if any(part not in T5_ATTENTIONS for part in cudnn):
+        raise ValueError(f"cudnn must name some of {T5_ATTENTIONS}, got {cudnn!r}")
     if biased == "cudnn":
         from labkit import biased_attention
 
@@ -751,18 +785,22 @@ def t5_fast_attention(model, biased: str = "math"):
             raise ValueError("biased='cudnn' needs the optional nvidia-cudnn-frontend package "
                              "(pip install nvidia-cudnn-frontend); without it use biased='math'")
         biased_attention.ensure_registered()          # before torch.compile traces the model
+    else:
+        cudnn = ()
     from transformers import AttentionInterface
     from transformers.masking_utils import ALL_MASK_ATTENTION_FUNCTIONS, sdpa_mask
 
     AttentionInterface.register(T5_ATTENTION, _t5_attention_forward)
     ALL_MASK_ATTENTION_FUNCTIONS.register(T5_ATTENTION, sdpa_mask)
-    for block in model.encoder.block:
-        block.layer[0].SelfAttention._labkit_role = "encoder"
-        block.layer[0].SelfAttention._labkit_biased_kernel = biased
-    for block in model.decoder.block:
-        block.layer[0].SelfAttention._labkit_role = "decoder"
-        block.layer[0].SelfAttention._labkit_biased_kernel = "math" if biased == "cudnn" else biased
-        block.layer[1].EncDecAttention._labkit_role = "cross"
+    for stack, attentions in ((model.encoder, [("encoder", 0, "SelfAttention")]),
+                              (model.decoder, [("decoder", 0, "SelfAttention"), ("cross", 1, "EncDecAttention")])):
+        for i, block in enumerate(stack.block):
+            for role, sub, name in attentions:
+                module = getattr(block.layer[sub], name)
+                module._labkit_role = role
+                module._labkit_kernel = ("cudnn" if role in cudnn else "sdpa" if role == "cross"
+                                         else "math" if biased == "cudnn" else biased)
+                module._labkit_checks_mask = i == 0           # the stack's first layer checks its padding mask
     model.set_attn_implementation(T5_ATTENTION)
     # T5 gives its encoder and decoder stacks deep copies of the config, and transformers 5.17's
     # set_attn_implementation skips sub-models whose config has the model's own class: without this loop the
@@ -783,11 +821,12 @@ _MEASURED = {
                 # Several GPUs (DDP): no per-step search for unused parameters (Trainer asks for it by default), and
                 # one gradient bucket for a BERT-base-sized model, so torch.compile keeps the backward in one graph.
                 ddp=dict(ddp_find_unused_parameters=False, ddp_bucket_cap_mb=1024)),
-    # mT5-small on an H200: the encoder's biased attention in cuDNN's fused kernel with the bias gradient
-    # (labkit.biased_attention) stores no score tensors, so the batch can grow; with the chunked loss the logits
-    # never exist whole either. 862 samples/s at batch 384, against 679-688 for the math profile below.
-    "seq2seq": dict(batch_size=384, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
-                    chunked_lm_loss=True, bf16_math_attention=True, ddp={}, t5_attention="cudnn",
+    # mT5-small on an H200: T5's three attentions in cuDNN's fused kernel, the biased ones with the bias gradient
+    # (labkit.biased_attention); it stores no score tensors, so the batch can grow; with the chunked loss (8192 rows
+    # a chunk) the logits never exist whole either. 899 samples/s at batch 512, against 679-688 for the math
+    # profile below.
+    "seq2seq": dict(batch_size=512, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
+                    chunked_lm_loss=True, lm_loss_chunk=8192, bf16_math_attention=True, ddp={}, t5_attention="cudnn",
                     # without the optional nvidia-cudnn-frontend package: T5's biased attention on SDPA's math path
                     # in bf16 whatever transformers would pick (5.24 picks the memory-efficient kernel: 597 against
                     # 688 samples/s), the plain loss, batch 128 (192 was slower, 256 does not fit)
@@ -823,18 +862,19 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
     """The settings the GPU measurements showed fastest, for ``job`` ``"mlm"`` (BERT) or ``"seq2seq"`` (mT5).
 
     Returns ``{"training_arguments": {...}, "model_kwargs": {...}, "masked_positions_only": bool,
-    "chunked_lm_loss": bool, "padding_mask": bool, "bf16_math_attention": bool, "t5_attention": str | None,
-    "source": str}``: the first two can
-    be passed to ``TrainingArguments(**...)`` and ``from_pretrained(**...)``; ``chunked_lm_loss`` means: wrap the
-    seq2seq model with :func:`chunked_lm_loss_seq2seq`; ``bf16_math_attention`` means: train inside
+    "chunked_lm_loss": bool, "lm_loss_chunk": int | None, "padding_mask": bool, "bf16_math_attention": bool,
+    "t5_attention": str | None, "source": str}``: the first two can be passed to ``TrainingArguments(**...)`` and
+    ``from_pretrained(**...)``; ``chunked_lm_loss`` means: wrap the seq2seq model with
+    :func:`chunked_lm_loss_seq2seq`, ``lm_loss_chunk`` rows at a time; ``bf16_math_attention`` means: train inside
     :func:`bf16_math_attention` (T5's biased attention runs SDPA's math path under ``torch.compile``, which
     otherwise upcasts to fp32); ``t5_attention`` means: give a T5/mT5 model :func:`t5_fast_attention` with that
     kernel for its biased attention (``None``: leave the model alone). On a GPU: bf16 + TF32, fused AdamW,
     ``torch.compile``, pinned memory with persistent loader workers, non-blocking batch copies, no per-step NaN
     check of the loss (a host sync), and for ``"mlm"`` the DDP settings measured on two GPUs. For ``"seq2seq"``
-    the profile depends on the optional ``nvidia-cudnn-frontend`` package: with it, T5's encoder attention in
-    cuDNN (``t5_attention="cudnn"``), the chunked loss and batch 384; without it, the math profile (``"math"``,
-    plain loss, batch 128). On a CPU (``device="cpu"``), compile and bf16 are off and the batch is small.
+    the profile depends on the optional ``nvidia-cudnn-frontend`` package: with it, T5's three attentions in
+    cuDNN (``t5_attention="cudnn"``), the chunked loss (8192 rows a chunk) and batch 512 (112 GiB on an H200);
+    without it, the math profile (``"math"``, plain loss, batch 128). On a CPU (``device="cpu"``), compile and
+    bf16 are off and the batch is small.
 
     >>> full_training_settings("cpu")["training_arguments"]["bf16"]
     False
@@ -873,6 +913,7 @@ def full_training_settings(device=None, job: str = "mlm") -> dict[str, Any]:
             "model_kwargs": {"attn_implementation": measured["attn_implementation"]},
             "masked_positions_only": bool(measured.get("masked_positions_only", False)),
             "chunked_lm_loss": bool(cuda and measured.get("chunked_lm_loss", False)),
+            "lm_loss_chunk": measured.get("lm_loss_chunk") if cuda and measured.get("chunked_lm_loss") else None,
             "padding_mask": measured["padding_mask"],
             "bf16_math_attention": bool(cuda and measured["bf16_math_attention"]),
             "t5_attention": measured.get("t5_attention") if cuda else None,

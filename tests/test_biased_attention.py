@@ -25,10 +25,15 @@ def _qkvb(b=2, h=3, s=64, d=64, bias_batch=1, seed=0, dtype=torch.bfloat16, devi
     return q, k, v, bias
 
 
-def _reference(q, k, v, bias, mask=None, scale=1.0):
-    scores = scale * q.float() @ k.float().transpose(-1, -2) + bias.float()
+def _reference(q, k, v, bias, mask=None, scale=1.0, causal=False):
+    scores = scale * q.float() @ k.float().transpose(-1, -2)
+    if bias is not None:
+        scores = scores + bias.float()
     if mask is not None:
         scores = scores.masked_fill(~mask, float("-inf"))
+    if causal:
+        sq, sk = scores.shape[-2:]
+        scores = scores.masked_fill(~torch.ones(sq, sk, dtype=torch.bool, device=q.device).tril(), float("-inf"))
     return scores.softmax(-1) @ v.float()
 
 
@@ -57,7 +62,7 @@ def test_biased_attention_refuses_what_it_cannot_run(monkeypatch):
     monkeypatch.setattr(biased_attention, "_available", True)
     with pytest.raises(ValueError, match=r"bf16/fp16 CUDA tensors.*on cpu"):
         biased_attention.biased_attention(q, k, v, bias)
-    with pytest.raises(TypeError, match="bias must be a 4-d torch.Tensor, got a 2-d tensor"):
+    with pytest.raises(TypeError, match="bias must be a 4-d torch.Tensor or None, got a 2-d tensor"):
         biased_attention.biased_attention(q, k, v, bias[0, 0])
     with pytest.raises(TypeError, match="q must be a 4-d torch.Tensor, got a list"):
         biased_attention.biased_attention([1.0], k, v, bias)
@@ -65,6 +70,23 @@ def test_biased_attention_refuses_what_it_cannot_run(monkeypatch):
         biased_attention.biased_attention(q, k, v[:, :, :32], bias)
     assert not biased_attention.supported(q_shape=(2, 64), bias_shape=(1, 1, 2, 2), dtype=torch.bfloat16,
                                           device_type="cuda")
+
+
+def test_key_lengths_check_right_padding_on_the_cpu():
+    # the mask -> per-row key counts step is plain torch; the check refuses left padding, empty rows and rows that
+    # differ between queries, and check_padding=False reads the first query's row only (no check, no host sync)
+    lengths = biased_attention._key_lengths(_right_padded([5, 3], 6, "cpu"), 2, 6)
+    assert lengths.flatten().tolist() == [5, 3] and lengths.dtype == torch.int32
+    for bad in (_right_padded([5, 3], 6, "cpu").flip(-1), _right_padded([5, 0], 6, "cpu")):
+        with pytest.raises(ValueError, match="right-padded"):
+            biased_attention._key_lengths(bad, 2, 6)
+    rows_differ = _right_padded([5, 3], 6, "cpu").clone()            # materialised, not broadcast from one row
+    rows_differ[0, 0, 4, 1] = False
+    with pytest.raises(ValueError, match="right-padded"):
+        biased_attention._key_lengths(rows_differ, 2, 6)
+    assert biased_attention._key_lengths(rows_differ, 2, 6, check=False).flatten().tolist() == [5, 3]
+    with pytest.raises(ValueError, match=r"\(batch=2, 1, queries or 1, keys=7\)"):
+        biased_attention._key_lengths(rows_differ, 2, 7)
 
 
 def test_graph_cache_keeps_the_newest(monkeypatch):
@@ -94,13 +116,96 @@ def test_t5_cudnn_needs_the_package(monkeypatch):
         perf.t5_fast_attention(model, biased="cudnn")
 
 
+def test_t5_cudnn_chooses_per_attention(monkeypatch):
+    monkeypatch.setattr(biased_attention, "_available", True)
+    for parts, want in ((perf.T5_ATTENTIONS, {"encoder": "cudnn", "decoder": "cudnn", "cross": "cudnn"}),
+                        (("encoder",), {"encoder": "cudnn", "decoder": "math", "cross": "sdpa"}),
+                        ("cross", {"encoder": "math", "decoder": "math", "cross": "cudnn"})):
+        _, model = _t5_pair()
+        perf.t5_fast_attention(model, biased="cudnn", cudnn=parts)
+        modules = [m for m in model.modules() if hasattr(m, "_labkit_kernel")]
+        assert {m._labkit_role: m._labkit_kernel for m in modules} == want
+        # the first layer of each stack checks the padding mask, the others reuse it unchecked
+        first = {id(model.encoder.block[0].layer[0].SelfAttention), id(model.decoder.block[0].layer[0].SelfAttention),
+                 id(model.decoder.block[0].layer[1].EncDecAttention)}
+        assert {id(m) for m in modules if m._labkit_checks_mask} == first and len(modules) == 6
+    with pytest.raises(ValueError, match=r"cudnn must name some of \('encoder', 'decoder', 'cross'\), got \('self',\)"):
+        perf.t5_fast_attention(model, biased="cudnn", cudnn=("self",))
+
+
+def test_t5_stacks_hand_one_mask_to_every_layer():
+    # what lets only the first layer check the padding mask: T5's stacks pass the same mask object to all their
+    # layers (the encoder's to its self-attentions, the decoder's encoder mask to its cross-attentions), and the
+    # decoder's self-attention gets no mask when there is no decoder padding (causal only)
+    from transformers import AttentionInterface
+
+    _, model = _t5_pair()
+    perf.t5_fast_attention(model, biased="math")
+    seen = []
+    real = perf._t5_attention_forward
+
+    def spy(module, query, key, value, attention_mask, **kwargs):
+        seen.append((module._labkit_role, attention_mask))
+        return real(module, query, key, value, attention_mask, **kwargs)
+
+    AttentionInterface.register(perf.T5_ATTENTION, spy)
+    try:
+        ids = torch.randint(2, 60, (2, 16), generator=torch.Generator().manual_seed(1))
+        mask = torch.ones_like(ids)
+        mask[1, 10:] = 0
+        model(input_ids=ids, attention_mask=mask, labels=ids[:, :6].clone())
+    finally:
+        AttentionInterface.register(perf.T5_ATTENTION, real)
+    by_role = {role: [m for r, m in seen if r == role] for role in perf.T5_ATTENTIONS}
+    assert [len(v) for v in by_role.values()] == [2, 2, 2]
+    for role in ("encoder", "cross"):
+        first, second = by_role[role]
+        assert first is second and first.dtype == torch.bool
+    assert by_role["decoder"] == [None, None]
+
+
+def test_t5_cudnn_takes_the_calls_it_can(monkeypatch):
+    # which T5 calls go to cuDNN and with what (the kernel itself faked: this runs on a CPU)
+    calls = []
+
+    def fake(q, k, v, bias, **kw):
+        calls.append((bias, kw))
+        return torch.zeros(q.shape[0], q.shape[1], q.shape[2], v.shape[-1])
+
+    monkeypatch.setattr(biased_attention, "supported", lambda **kw: True)
+    monkeypatch.setattr(biased_attention, "biased_attention", fake)
+
+    class Attention(torch.nn.Module):
+        def __init__(self, role, first=True):
+            super().__init__()
+            self._labkit_role, self._labkit_checks_mask, self.is_causal = role, first, role == "decoder"
+
+    def qkv(sq, sk):
+        return torch.zeros(2, 3, sq, 8), torch.zeros(2, 3, sk, 8), torch.zeros(2, 3, sk, 8)
+
+    keys = torch.ones(2, 1, 1, 12, dtype=torch.bool)
+    bias = torch.zeros(1, 3, 5, 5)
+    run = perf._t5_cudnn_attention
+    assert run(Attention("decoder"), *qkv(5, 5), None, 0.1, None, bias).shape == (2, 5, 3, 8)
+    assert calls[-1][0] is bias and calls[-1][1]["causal"] and calls[-1][1]["dropout_p"] == 0.1
+    n = len(calls)
+    assert run(Attention("decoder"), *qkv(1, 5), None, 0.0, None, bias[:, :, :1]) is None      # cached step
+    assert run(Attention("decoder"), *qkv(5, 5), torch.ones(2, 1, 5, 5, dtype=torch.bool), 0.0, None, bias) is None
+    assert run(Attention("encoder"), *qkv(12, 12), keys.float(), 0.0, None, torch.zeros(1, 3, 12, 12)) is None
+    assert len(calls) == n                                    # none of the three reached cuDNN
+    run(Attention("cross", first=False), *qkv(5, 12), keys.expand(2, 1, 5, 12), 0.1, 0.5, None)
+    bias_given, kw = calls[-1]
+    assert bias_given is None and not kw["causal"] and kw["check_padding"] is False and kw["scale"] == 0.5
+    run(Attention("encoder"), *qkv(12, 12), keys, 0.0, None, torch.zeros(1, 3, 12, 12))
+    assert calls[-1][1]["check_padding"] is True and calls[-1][1]["key_padding_mask"] is keys
+
+
 def test_t5_cudnn_falls_back_to_math_on_the_cpu(monkeypatch):
-    # with the package "installed" but a CPU model, every biased call must take the math path and agree with SDPA
+    # with the package "installed" but a CPU model, every call must fall back to SDPA and agree with it
     monkeypatch.setattr(biased_attention, "_available", True)
     ref, fast = _t5_pair()
     perf.t5_fast_attention(fast, biased="cudnn")
-    kernels = {m._labkit_role: m._labkit_biased_kernel for m in fast.modules() if hasattr(m, "_labkit_biased_kernel")}
-    assert kernels == {"encoder": "cudnn", "decoder": "math"}
+    assert {m._labkit_kernel for m in fast.modules() if hasattr(m, "_labkit_kernel")} == {"cudnn"}
     ids = torch.randint(2, 60, (2, 16), generator=torch.Generator().manual_seed(1))
     labels = ids[:, :6].clone()
     for model in (ref, fast):
@@ -132,6 +237,39 @@ def test_matches_reference_with_gradients(bias_batch, padded, s):
         assert a.grad.dtype == a.dtype and a.grad.shape == a.shape
         err = (a.grad.float() - b.grad).norm() / b.grad.norm()
         assert err < 2e-2, (name, err.item())
+
+
+@needs_cuda
+@pytest.mark.parametrize("case", ["no bias, padded keys", "no bias", "bias, causal", "bias, causal, 100 tokens"])
+def test_without_bias_and_causal_match_reference(case):
+    # T5's cross-attention (no bias, more keys than queries, the encoder's padding) and decoder self-attention
+    # (bias, causal)
+    g = torch.Generator(device="cuda").manual_seed(3)
+    b, h, d = 2, 3, 64
+    sq, sk = (100, 100) if "100" in case else (64, 64) if "causal" in case else (40, 96)
+    q = torch.randn(b, sq, h, d, generator=g, device="cuda").bfloat16().transpose(1, 2)
+    k, v = (torch.randn(b, sk, h, d, generator=g, device="cuda").bfloat16().transpose(1, 2) for _ in range(2))
+    bias = torch.randn(1, h, sq, sk, generator=g, device="cuda") * 2 if case.startswith("bias") else None
+    mask = None
+    if "padded" in case:
+        keys = torch.arange(sk, device="cuda")[None, :] < torch.tensor([sk, sk - 30], device="cuda")[:, None]
+        mask = keys[:, None, None, :].expand(b, 1, sq, sk)
+    causal = "causal" in case
+    given = [x if x is None else x.detach().requires_grad_() for x in (q, k, v, bias)]
+    refs = [x if x is None else x.detach().float().requires_grad_() for x in (q, k, v, bias)]
+    out = biased_attention.biased_attention(*given, key_padding_mask=mask, causal=causal)
+    ref = _reference(*refs, mask=mask, causal=causal)
+    torch.testing.assert_close(out.float(), ref, atol=2e-2, rtol=2e-2)
+    grad = torch.randn_like(ref)
+    out.backward(grad.to(out.dtype))
+    ref.backward(grad)
+    for name, a, r in zip("q k v bias".split(), given, refs):
+        if a is None:
+            continue
+        err = (a.grad.float() - r.grad).norm() / r.grad.norm()
+        assert err < 2e-2, (name, err.item())
+    if causal:                                               # the causal mask is applied: the first query sees key 0
+        torch.testing.assert_close(out[:, :, 0].float(), v[:, :, 0].float(), atol=1e-2, rtol=1e-2)
 
 
 @needs_cuda
@@ -185,9 +323,10 @@ def test_compiles_without_graph_breaks():
 
 @needs_cuda
 @pytest.mark.parametrize("padded", [False, True])
-def test_t5_encoder_runs_cudnn_and_trains_like_sdpa(padded, monkeypatch):
+@pytest.mark.parametrize("parts", [("encoder",), perf.T5_ATTENTIONS])
+def test_t5_runs_cudnn_and_trains_like_sdpa(parts, padded, monkeypatch):
     ref, fast = _t5_pair(d_kv=64)
-    ref, fast = ref.cuda(), perf.t5_fast_attention(fast.cuda(), biased="cudnn")
+    ref, fast = ref.cuda(), perf.t5_fast_attention(fast.cuda(), biased="cudnn", cudnn=parts)
     calls = []
     real = biased_attention.biased_attention
     monkeypatch.setattr(biased_attention, "biased_attention", lambda *a, **kw: calls.append(1) or real(*a, **kw))
@@ -203,8 +342,10 @@ def test_t5_encoder_runs_cudnn_and_trains_like_sdpa(padded, monkeypatch):
             loss = model(input_ids=ids, attention_mask=mask, labels=labels).loss
         loss.backward()
         losses.append(loss.item())
-    assert len(calls) == 2                                   # both encoder layers, once each
+    assert len(calls) == 2 * len(parts)                      # each chosen attention in both layers, once each
     assert abs(losses[0] - losses[1]) < 2e-2 * abs(losses[0])
-    name = "encoder.block.0.layer.0.SelfAttention.relative_attention_bias.weight"
-    a, b = dict(fast.named_parameters())[name].grad, dict(ref.named_parameters())[name].grad
-    assert b.abs().max() > 0 and (a - b).norm() / b.norm() < 5e-2
+    grads = dict(fast.named_parameters())
+    for name, p in ref.named_parameters():
+        if "relative_attention_bias" in name or "EncDecAttention.q" in name or "SelfAttention.k" in name:
+            a, b = grads[name].grad, p.grad
+            assert b.abs().max() > 0 and (a - b).norm() / b.norm() < 5e-2, name

@@ -335,19 +335,20 @@ def test_bf16_math_attention_trains_like_bf16_without_it():
 
 
 def test_seq2seq_profile_follows_the_cudnn_frontend(monkeypatch):
-    # with the optional package the measured profile is cuDNN attention + chunked loss + batch 384; without it the
-    # math profile; a CPU gets neither
+    # with the optional package the measured profile is cuDNN attention + chunked loss (8192 rows) + batch 512;
+    # without it the math profile; a CPU gets neither
     from labkit import biased_attention
 
     def pick(device):
         s = perf.full_training_settings(device, "seq2seq")
-        return s["t5_attention"], s["chunked_lm_loss"], s["training_arguments"]["per_device_train_batch_size"], s
+        return (s["t5_attention"], s["chunked_lm_loss"], s["lm_loss_chunk"],
+                s["training_arguments"]["per_device_train_batch_size"], s)
 
     monkeypatch.setattr(biased_attention, "_available", True)
     *with_it, settings = pick("cuda")
-    assert with_it == ["cudnn", True, 384] and "without" not in settings["source"]
-    assert pick("cpu")[:3] == (None, False, 8)
+    assert with_it == ["cudnn", True, 8192, 512] and "without" not in settings["source"]
+    assert pick("cpu")[:4] == (None, False, None, 8)
     monkeypatch.setattr(biased_attention, "_available", False)
     *without, settings = pick("cuda")
-    assert without == ["math", False, 128] and "without nvidia-cudnn-frontend" in settings["source"]
+    assert without == ["math", False, None, 128] and "without nvidia-cudnn-frontend" in settings["source"]
     assert perf.full_training_settings("cuda", "mlm")["training_arguments"]["per_device_train_batch_size"] == 512

@@ -174,7 +174,7 @@ def test_fine_tune_gives_a_t5_model_the_profiles_kernel(kernel, tmp_path, monkey
                                 output_dir=tmp_path, profile="tiny", max_steps=2, max_source_length=16,
                                 max_target_length=8)
     assert trainer.state.global_step == 2
-    kernels = {getattr(m, "_labkit_biased_kernel", None) for m in model.modules()}
+    kernels = {getattr(m, "_labkit_kernel", None) for m in model.modules()}
     if kernel is None:
         assert model.config._attn_implementation != perf.T5_ATTENTION and kernels == {None}
     else:
