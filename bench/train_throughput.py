@@ -10,10 +10,10 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
 - ablations: ``full`` with one technique taken out (or the batch changed), to show that each one pays;
 - mT5 ``full`` uses :func:`labkit.perf.t5_fast_attention`, which fixes the kernel of T5's biased self-attention
   whatever the transformers version would pick, and gives cross-attention no all-zero bias. Where the optional
-  ``nvidia-cudnn-frontend`` package is installed, ``full`` runs the encoder's biased attention in cuDNN's fused
-  kernel with the bias gradient (:mod:`labkit.biased_attention`), the LM head and cross-entropy a chunk of target
+  ``nvidia-cudnn-frontend`` package is installed, ``full`` runs T5's three attentions in cuDNN's fused kernel, the
+  biased ones with the bias gradient (:mod:`labkit.biased_attention`), the LM head and cross-entropy 8192 target
   rows at a time (:func:`labkit.perf.chunked_lm_loss_seq2seq`: the 250k-vocabulary logits never exist whole), at
-  batch 384; without it, ``full`` is the ``math profile``: SDPA's math path in bf16
+  batch 512; without it, ``full`` is the ``math profile``: SDPA's math path in bf16
   (``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp``, set for the run and restored after it), the plain
   loss, batch 128. The ``math profile ...`` rows are the ablations measured against that profile (the
   memory-efficient kernel, SDPA's own choice, math SDPA for every call, fp32 math attention, the chunked loss);
@@ -83,12 +83,14 @@ def mt5_config(tiny: bool):
                      num_heads=6, relative_attention_num_buckets=32, **common)
 
 
-#: Rows (batch x target positions) per chunk of the chunked LM loss: 4096 x 250,112 fp32 = 4 GB transient.
+#: Rows (batch x target positions) per chunk of the chunked LM loss where the profile names none (tiny mode, the
+#: math-profile rows): 4096 x 250,112 fp32 = 4 GB transient. The GPU profile's own is ``lm_loss_chunk`` (8192).
 CHUNK_ROWS = {True: 16, False: 4096}
 
 
 def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_only: bool = False,
-                chunked_ce: bool = False, t5_fast: str | None = None):
+                chunked_ce: bool = False, t5_fast: str | None = None, cudnn_parts=perf.T5_ATTENTIONS,
+                chunk_rows: int | None = None):
     import torch
     from transformers import BertForMaskedLM, MT5ForConditionalGeneration
 
@@ -106,9 +108,9 @@ def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_
         model.lm_head.weight = torch.nn.Parameter(model.shared.weight.detach().clone())
     assert model.lm_head.weight.data_ptr() != model.shared.weight.data_ptr()
     if t5_fast:
-        perf.t5_fast_attention(model, biased=t5_fast)
+        perf.t5_fast_attention(model, biased=t5_fast, cudnn=cudnn_parts)
     if chunked_ce:
-        return perf.chunked_lm_loss_seq2seq(model, chunk=CHUNK_ROWS[tiny]), config
+        return perf.chunked_lm_loss_seq2seq(model, chunk=chunk_rows or CHUNK_ROWS[tiny]), config
     return model, config
 
 
@@ -225,11 +227,16 @@ def kernel_group(name: str) -> str:
     return "other"
 
 
+#: How many of the kernels with most time a profile lists.
+TOP_KERNELS = 25
+
+
 def make_profiler(first_step: int, steps: int):
     """A callback that runs ``torch.profiler`` over steps first_step+1..first_step+steps (after the timed ones).
 
     After training, ``.summary()`` gives the wall time of those steps, the device time of every kernel grouped by
-    :func:`kernel_group`, the share of the wall time the device was busy, and the 15 kernels with most time.
+    :func:`kernel_group`, the share of the wall time the device was busy, and the :data:`TOP_KERNELS` kernels with
+    most time.
     On a CPU it reports operators (self CPU time) instead of kernels.
     """
     import torch
@@ -272,15 +279,16 @@ def make_profiler(first_step: int, steps: int):
                 "wall_ms_per_step": self.wall * per_step, "busy_ms_per_step": busy * per_step,
                 "busy_share": busy / self.wall,
                 "groups_ms_per_step": {g: t * per_step for g, t in sorted(groups.items(), key=lambda kv: -kv[1])},
-                "top": [(name[:90], t * per_step) for name, t in sorted(times.items(), key=lambda kv: -kv[1])[:15]],
+                "top": [(name[:90], t * per_step)
+                        for name, t in sorted(times.items(), key=lambda kv: -kv[1])[:TOP_KERNELS]],
             }
 
     return StepProfiler()
 
 
 #: Row settings that are not TrainingArguments fields.
-SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "t5_fast", "bf16_math_sdp", "bf16_gradients",
-             "sdpa_only")
+SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "chunk_rows", "t5_fast", "cudnn_parts",
+             "bf16_math_sdp", "bf16_gradients", "sdpa_only", "inductor")
 
 
 #: Each run: the settings it changes from ``default`` (None) or from ``full``.
@@ -292,7 +300,7 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
     spec = {"default": {"from": "default"},
             "full": {"from": "full", "args": base, "masked_only": full["masked_positions_only"],
                      "attn": full["model_kwargs"]["attn_implementation"], "padding_mask": full["padding_mask"],
-                     "chunked_ce": full["chunked_lm_loss"],
+                     "chunked_ce": full["chunked_lm_loss"], "chunk_rows": full["lm_loss_chunk"],
                      # the GPU profile's value in tiny mode too: the flag is only read by CUDA math SDPA, and the
                      # tests then see it set and restored
                      "bf16_math_sdp": gpu["bf16_math_attention"], "t5_fast": gpu["t5_attention"]}}
@@ -338,22 +346,34 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
         # cuDNN rows): T5's biased attention on SDPA's math path, batch 128, the plain loss. The ablations that were
         # measured against it keep it as their base.
         def math(**changes):
-            return variant(**{"t5_fast": "math", "chunked_ce": False, "per_device_train_batch_size": 128, **changes})
+            return variant(**{"t5_fast": "math", "chunked_ce": False, "chunk_rows": None,
+                              "per_device_train_batch_size": 128, **changes})
 
         # the encoder's biased attention in cuDNN's fused kernel with the bias gradient (labkit.biased_attention);
-        # it stores no score tensors, so larger batches fit
-        cudnn = dict(t5_fast="cudnn", chunked_ce=False)
+        # it stores no score tensors, so larger batches fit. Measured first (fifth session) with the encoder alone
+        # in cuDNN and the plain loss; `full` now sends all three attentions there.
+        cudnn = dict(t5_fast="cudnn", cudnn_parts=("encoder",), chunked_ce=False)
         spec.update({
             "full - compile": variant(torch_compile=False),
             "full - fused AdamW": variant(optim="adamw_torch"),
             "full batch 256": variant(per_device_train_batch_size=256),
-            "full batch 512": variant(per_device_train_batch_size=512),
+            "full batch 384": variant(per_device_train_batch_size=384),
+            "full chunk 4096": variant(chunk_rows=4096),
             "full - chunked CE": variant(chunked_ce=False),
-            "full, T5 attention cudnn, batch 128": variant(**cudnn, per_device_train_batch_size=128),
-            "full, T5 attention cudnn, batch 192": variant(**cudnn, per_device_train_batch_size=192),
-            "full, T5 attention cudnn, batch 256": variant(**cudnn, per_device_train_batch_size=256),
-            "full, T5 attention cudnn, batch 128, no padding mask": variant(**cudnn, per_device_train_batch_size=128,
-                                                                            padding_mask=False),
+            # the sixth session's steps, measured at batch 384 with 4096-row chunks
+            **{f"full batch 384, chunk 4096{suffix}": variant(per_device_train_batch_size=384, chunk_rows=4096,
+                                                                cudnn_parts=parts)
+               for suffix, parts in ((", cuDNN encoder only", ("encoder",)),
+                                     (", cuDNN encoder + cross", ("encoder", "cross")),
+                                     (", cuDNN encoder + decoder", ("encoder", "decoder")),
+                                     ("", perf.T5_ATTENTIONS))},
+            # Inductor tunes each generated kernel's launch parameters (block sizes, warps) at compile time
+            "full + coordinate descent tuning": variant(inductor={"coordinate_descent_tuning": True}),
+            "full, cuDNN encoder only, plain CE, batch 128": variant(**cudnn, per_device_train_batch_size=128),
+            "full, cuDNN encoder only, plain CE, batch 192": variant(**cudnn, per_device_train_batch_size=192),
+            "full, cuDNN encoder only, plain CE, batch 256": variant(**cudnn, per_device_train_batch_size=256),
+            "full, cuDNN encoder only, plain CE, batch 128, no padding mask": variant(
+                **cudnn, per_device_train_batch_size=128, padding_mask=False),
             "math profile": math(),
             "math profile batch 64": math(per_device_train_batch_size=64),
             "math profile batch 192": math(per_device_train_batch_size=192),
@@ -426,8 +446,10 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
     masked_only = spec.get("masked_only", False) and job == "bert"
     chunked_ce = bool(spec.get("chunked_ce", False)) and job == "mt5"
     t5_fast = (spec.get("t5_fast") or None) if job == "mt5" else None
+    cudnn_parts = tuple(spec.get("cudnn_parts", perf.T5_ATTENTIONS)) if t5_fast == "cudnn" else ()
+    chunk_rows = (spec.get("chunk_rows") or CHUNK_ROWS[tiny]) if chunked_ce else None
     model, config = build_model(job, tiny, spec.get("attn", "sdpa"), masked_only=masked_only, chunked_ce=chunked_ce,
-                                t5_fast=t5_fast)
+                                t5_fast=t5_fast, cudnn_parts=cudnn_parts, chunk_rows=chunk_rows)
     args = dict(output_dir=output_dir, report_to="none", disable_tqdm=True, save_strategy="no",
                 max_steps=warmup + steps + profile_steps, logging_strategy="no", seed=0, use_cpu=not cuda)
     if spec["from"] == "full":
@@ -477,7 +499,9 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
         handler.comm_hook = DDPCommunicationHookType.BF16
         trainer.accelerator.ddp_handler = handler
     sdpa_only = tuple(spec.get("sdpa_only") or ())
-    with perf.bf16_math_attention(bool(spec.get("bf16_math_sdp", False))), _sdpa_only(sdpa_only):
+    inductor = dict(spec.get("inductor") or {})              # torch._inductor.config settings for this run only
+    with perf.bf16_math_attention(bool(spec.get("bf16_math_sdp", False))), _sdpa_only(sdpa_only), \
+            torch._inductor.config.patch(**inductor):
         trainer.train()
     seconds = timer.end - timer.start
     timed = timer.end_step - timer.start_step
@@ -491,10 +515,10 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
                   peak_memory_gib=torch.cuda.max_memory_allocated() / 2**30 if cuda else None,
                   settings={k: v for k, v in args.items() if k not in ("output_dir",)},
                   masked_positions_only=masked_only, padding_mask=spec.get("padding_mask", True),
-                  chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast,
+                  chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast, t5_cudnn_attentions=list(cudnn_parts),
                   bf16_math_sdp=bool(spec.get("bf16_math_sdp", False)), bf16_gradients=bf16_gradients,
                   sdpa_only=list(sdpa_only),
-                  chunk_rows=CHUNK_ROWS[tiny] if chunked_ce else None)
+                  chunk_rows=chunk_rows, inductor_config=inductor)
     if profile_steps:
         result["profile"] = callbacks[1].summary()
     del trainer, model, data

@@ -91,12 +91,13 @@ def test_train_throughput_data_parallel_tiny(tmp_path):
 
 
 def test_train_throughput_profile_tiny():
-    results = load("train_throughput").main(["--tiny", "--jobs", "bert", "--runs", "full", "--profile", "2"])
+    bench = load("train_throughput")
+    results = bench.main(["--tiny", "--jobs", "bert", "--runs", "full", "--profile", "2"])
     profile = results[0]["profile"]
     assert profile["steps"] == 2 and results[0]["timed_steps"] == 3          # profiled steps come after the timed ones
     assert profile["wall_ms_per_step"] > 0 and 0 < profile["busy_share"]
     assert abs(sum(profile["groups_ms_per_step"].values()) - profile["busy_ms_per_step"]) < 1e-6
-    assert "matrix products" in profile["groups_ms_per_step"] and len(profile["top"]) == 15
+    assert "matrix products" in profile["groups_ms_per_step"] and len(profile["top"]) == bench.TOP_KERNELS
 
 
 def test_train_throughput_rejects_negative_profile(capsys):
@@ -150,7 +151,7 @@ def test_teaching_attention_matches_sdpa():
 def test_train_throughput_gpu_runs_are_named_for_the_cli():
     module = load("train_throughput")
     specs = module.run_specs("mt5", tiny=False)
-    assert {"full", "math profile", "math profile + chunked CE, batch 256", "full batch 512"} <= set(specs)
+    assert {"full", "math profile", "math profile + chunked CE, batch 256", "full batch 384"} <= set(specs)
     assert not any(";" in name for name in specs)                # --runs splits on ';'
     spec = specs["math profile + chunked CE, batch 256"]
     assert spec["chunked_ce"] is True and spec["args"]["per_device_train_batch_size"] == 256
@@ -160,5 +161,11 @@ def test_train_throughput_gpu_runs_are_named_for_the_cli():
             assert spec["chunked_ce"] is False, name
         if name.startswith("math profile") and "T5 attention" not in name and "labkit T5" not in name:
             assert spec["t5_fast"] == "math", name
-    cudnn = specs["full, T5 attention cudnn, batch 256"]
+    cudnn = specs["full, cuDNN encoder only, plain CE, batch 256"]
     assert (cudnn["t5_fast"], cudnn["chunked_ce"], cudnn["args"]["per_device_train_batch_size"]) == ("cudnn", False, 256)
+    assert cudnn["cudnn_parts"] == ("encoder",)
+    cross = specs["full batch 384, chunk 4096, cuDNN encoder + cross"]
+    assert (cross["cudnn_parts"], cross["chunk_rows"], cross["args"]["per_device_train_batch_size"]) == (
+        ("encoder", "cross"), 4096, 384)
+    assert specs["full + coordinate descent tuning"]["inductor"] == {"coordinate_descent_tuning": True}
+    assert specs["math profile + chunked CE"]["chunk_rows"] is None                 # the bench's 4096, as measured
