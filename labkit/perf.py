@@ -792,14 +792,17 @@ def t5_fast_attention(model, biased: str = "math", cudnn=T5_ATTENTIONS):
 
     AttentionInterface.register(T5_ATTENTION, _t5_attention_forward)
     ALL_MASK_ATTENTION_FUNCTIONS.register(T5_ATTENTION, sdpa_mask)
+    # the kernel of each attention not sent to cuDNN: SDPA's own choice for cross-attention (no bias), else the
+    # biased kernel asked for ("math" for the biased ones cuDNN is not given)
+    otherwise = {"encoder": "math" if biased == "cudnn" else biased, "cross": "sdpa"}
+    otherwise["decoder"] = otherwise["encoder"]
     for stack, attentions in ((model.encoder, [("encoder", 0, "SelfAttention")]),
                               (model.decoder, [("decoder", 0, "SelfAttention"), ("cross", 1, "EncDecAttention")])):
         for i, block in enumerate(stack.block):
             for role, sub, name in attentions:
                 module = getattr(block.layer[sub], name)
                 module._labkit_role = role
-                module._labkit_kernel = ("cudnn" if role in cudnn else "sdpa" if role == "cross"
-                                         else "math" if biased == "cudnn" else biased)
+                module._labkit_kernel = "cudnn" if role in cudnn else otherwise[role]
                 module._labkit_checks_mask = i == 0           # the stack's first layer checks its padding mask
     model.set_attn_implementation(T5_ATTENTION)
     # T5 gives its encoder and decoder stacks deep copies of the config, and transformers 5.17's

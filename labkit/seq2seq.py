@@ -222,9 +222,8 @@ def fine_tune(model, tokenizer, sources: Sequence[str], targets: Sequence[str], 
     a T5/mT5 ``model`` gets :func:`labkit.perf.t5_fast_attention` (the same arithmetic, the kernels the
     measurements chose: cuDNN's fused kernel for T5's three attentions where the optional ``nvidia-cudnn-frontend``
     package is installed, which needs right-padded batches as T5's tokenizers make them, else SDPA's math path for
-    the biased ones) and trains
-    inside :func:`labkit.perf.bf16_math_attention`. The profile's chunked loss and batch size are the benchmark's,
-    not applied here: the batch comes from ``training_overrides`` and the profile.
+    the biased ones) and trains inside :func:`labkit.perf.bf16_math_attention`. The profile's chunked loss and
+    batch size are the benchmark's, not applied here: the batch comes from ``training_overrides`` and the profile.
     """
     from transformers import DataCollatorForSeq2Seq, Seq2SeqTrainer
 
