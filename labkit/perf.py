@@ -15,7 +15,8 @@
   projection and the loss run only on the masked positions (a fixed number per sequence, so shapes stay static).
 - **Chunked LM loss**: :func:`chunked_lm_loss` is the cross-entropy of ``hidden @ lm_head_weight.T`` computed a
   chunk of rows at a time, so the ``(rows x vocab)`` logits (16 GB in fp32 for mT5's 250k vocabulary at batch 128 x
-  128 targets) never exist at once; :func:`chunked_lm_loss_seq2seq` makes a T5/mT5 model train with it.
+  128 targets) never exist at once; :func:`chunked_lm_loss_seq2seq` makes a T5/mT5 model train with it. On a CUDA
+  GPU each chunk's loss and logit gradient come from two Triton kernels (:mod:`labkit.lm_loss_kernel`).
 
 Frameworks are imported inside the functions: ``import labkit.perf`` stays instant.
 """
@@ -27,6 +28,7 @@ import os
 import time
 from typing import Any, Mapping
 
+from labkit import lm_loss_kernel
 from labkit.checks import int_in_range
 
 #: Dense bf16 matmul peaks, TFLOP/s, by device-name substring (first match wins, so "GH200" precedes "H200"),
@@ -486,7 +488,7 @@ def _lm_loss_function():
         """
 
         @staticmethod
-        def forward(ctx, hidden, weight, labels, chunk, ignore_index, denominator):
+        def forward(ctx, hidden, weight, labels, chunk, ignore_index, denominator, triton_kernel):
             total = hidden.new_zeros((), dtype=torch.float32)
             grad_hidden = torch.empty_like(hidden)
             grad_weight = torch.zeros(weight.shape, dtype=torch.float32, device=weight.device)
@@ -494,15 +496,20 @@ def _lm_loss_function():
                 h = hidden[start:start + chunk]
                 y = labels[start:start + chunk]
                 logits16 = torch.nn.functional.linear(h, weight)       # bf16 under autocast
-                logits = logits16.float()
                 valid = y != ignore_index
-                safe = torch.where(valid, y, 0).unsqueeze(1)
-                lse = torch.logsumexp(logits, dim=-1)
-                target = logits.gather(1, safe).squeeze(1)
-                total = total + ((lse - target) * valid).sum()
-                grad = torch.exp(logits - lse.unsqueeze(1))              # softmax
-                grad = grad.scatter_add(1, safe, torch.full_like(target, -1.0).unsqueeze(1))
-                grad = (grad * (valid.float() / denominator).unsqueeze(1)).to(logits16.dtype)
+                if triton_kernel:                                       # labkit.lm_loss_kernel: 2 reads, 1 write
+                    rows_loss, grad = lm_loss_kernel.loss_and_grad(logits16, y, valid.float() / denominator,
+                                                                   ignore_index)
+                    total = total + rows_loss.sum()
+                else:
+                    logits = logits16.float()
+                    safe = torch.where(valid, y, 0).unsqueeze(1)
+                    lse = torch.logsumexp(logits, dim=-1)
+                    target = logits.gather(1, safe).squeeze(1)
+                    total = total + ((lse - target) * valid).sum()
+                    grad = torch.exp(logits - lse.unsqueeze(1))              # softmax
+                    grad = grad.scatter_add(1, safe, torch.full_like(target, -1.0).unsqueeze(1))
+                    grad = (grad * (valid.float() / denominator).unsqueeze(1)).to(logits16.dtype)
                 grad_hidden[start:start + chunk] = grad @ weight.to(grad.dtype)
                 grad_weight += grad.t() @ h.to(grad.dtype)
             ctx.save_for_backward(grad_hidden, grad_weight)
@@ -513,7 +520,7 @@ def _lm_loss_function():
         def backward(ctx, grad_output):
             grad_hidden, grad_weight = ctx.saved_tensors
             return (grad_hidden * grad_output.to(grad_hidden.dtype),
-                    (grad_weight * grad_output).to(ctx.weight_dtype), None, None, None, None)
+                    (grad_weight * grad_output).to(ctx.weight_dtype), None, None, None, None, None)
 
     _LM_LOSS_FN = ChunkedLMLoss
     return ChunkedLMLoss
@@ -522,8 +529,23 @@ def _lm_loss_function():
 _LM_LOSS_FN = None
 
 
+#: What :func:`chunked_lm_loss`'s ``kernel`` accepts.
+LM_LOSS_KERNELS = ("auto", "triton", "torch")
+
+
+def _lm_loss_kernel(kernel: str, device) -> bool:
+    """True for the Triton kernels (:mod:`labkit.lm_loss_kernel`), False for PyTorch operations."""
+    if kernel not in LM_LOSS_KERNELS:
+        raise ValueError(f"kernel must be one of {LM_LOSS_KERNELS}, got {kernel!r}")
+    on_gpu = getattr(device, "type", str(device).split(":")[0]) == "cuda"
+    if kernel == "triton" and not (on_gpu and lm_loss_kernel.available()):
+        raise ValueError(f"kernel='triton' needs the triton package and a CUDA GPU (tensors on {device}); "
+                         "use kernel='auto' or 'torch'")
+    return kernel == "triton" or (kernel == "auto" and on_gpu and lm_loss_kernel.available())
+
+
 def chunked_lm_loss(hidden, lm_head_weight, labels, chunk: int = 4096, *, ignore_index: int = -100,
-                    num_items=None):
+                    num_items=None, kernel: str = "auto"):
     """Cross-entropy of ``hidden @ lm_head_weight.T`` against ``labels``, ``chunk`` rows at a time.
 
     ``hidden`` is ``(..., d)`` (e.g. the decoder output, ``batch x target_len x d``), ``lm_head_weight`` is
@@ -538,6 +560,12 @@ def chunked_lm_loss(hidden, lm_head_weight, labels, chunk: int = 4096, *, ignore
     ``(chunk x vocab)`` transient (fp32: 4 GB at 4096 x 250,112) and a fp32 gradient of ``lm_head_weight``,
     instead of the full logits and their gradient. Under ``torch.compile``, call it once outside the compiled code
     first (:func:`chunked_lm_loss_seq2seq` does): its first call defines the autograd Function, a graph break.
+    ``kernel``: how each chunk's loss and logit gradient are computed once its logits exist: ``"triton"``, two
+    Triton kernels (:mod:`labkit.lm_loss_kernel`: two reads and one write of the logits), ``"torch"``, PyTorch
+    operations (what ``torch.compile`` fuses as it can), or ``"auto"`` (default): Triton on a CUDA GPU where it
+    imports, else PyTorch. The results agree to bf16 rounding (tests compare them on a GPU). A label outside
+    ``[0, vocab)`` other than ``ignore_index`` is a ``ValueError`` when called eagerly (a host sync); under
+    ``torch.compile`` it is not checked (the Triton kernels then give a NaN loss).
 
     >>> import torch
     >>> h, w = torch.randn(2, 3, 4, requires_grad=True), torch.randn(10, 4, requires_grad=True)
@@ -551,16 +579,23 @@ def chunked_lm_loss(hidden, lm_head_weight, labels, chunk: int = 4096, *, ignore
     """
     torch = _torch()
     _check_lm_loss_args(hidden, lm_head_weight, labels, chunk)
+    triton_kernel = _lm_loss_kernel(kernel, hidden.device)
     d = hidden.shape[-1]
     flat_hidden = hidden.reshape(-1, d)
     flat_labels = labels.reshape(-1).to(flat_hidden.device)
+    if not torch.compiler.is_compiling():        # eager: name a bad label (a host sync); compiled: no sync (the
+        vocab = lm_head_weight.shape[0]          # Triton kernels give a NaN loss, PyTorch's gather an index error)
+        bad = flat_labels[((flat_labels < 0) | (flat_labels >= vocab)) & (flat_labels != ignore_index)]
+        if bad.numel():
+            raise ValueError(f"labels must be in [0, {vocab}) (the vocabulary) or ignore_index ({ignore_index}), "
+                             f"got {bad[0].item()}")
     if num_items is None:
         denominator = (flat_labels != ignore_index).sum().float()
     else:
         denominator = torch.as_tensor(num_items, device=flat_hidden.device).float()
     if torch.is_grad_enabled() and (hidden.requires_grad or lm_head_weight.requires_grad):
         loss = _lm_loss_function().apply(flat_hidden, lm_head_weight, flat_labels, chunk, ignore_index,
-                                         denominator)
+                                         denominator, triton_kernel)
     else:
         loss = _chunked_lm_loss_no_grad(flat_hidden, lm_head_weight, flat_labels, chunk, ignore_index,
                                         denominator)
@@ -585,7 +620,7 @@ def _decoder_output_scale(model) -> float | None:
     return model.model_dim ** -0.5 if getattr(model.config, flag, False) else None
 
 
-def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
+def chunked_lm_loss_seq2seq(model, chunk: int = 4096, kernel: str = "auto"):
     """Wrap a ``T5ForConditionalGeneration`` / ``MT5ForConditionalGeneration`` to train with :func:`chunked_lm_loss`.
 
     The wrapper's ``forward(input_ids, attention_mask=None, labels=None, decoder_input_ids=None,
@@ -593,7 +628,7 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
     forward does (decoder inputs = labels shifted right, the decoder output scaled before ``lm_head`` where the
     model does so), then returns ``{"loss"}`` from the chunked loss over ``lm_head``: the full
     ``(batch x target_len x vocab)`` logits are never built. Without ``labels`` it returns ``{"logits"}`` (full).
-    ``Trainer`` can train it as it is (it passes ``num_items_in_batch``).
+    ``Trainer`` can train it as it is (it passes ``num_items_in_batch``). ``kernel`` is :func:`chunked_lm_loss`'s.
 
     >>> import torch, transformers
     >>> config = transformers.MT5Config(vocab_size=40, d_model=8, d_kv=4, d_ff=16, num_layers=1, num_heads=2,
@@ -606,6 +641,8 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
     """
     if isinstance(chunk, bool) or not isinstance(chunk, int) or chunk <= 0:
         raise ValueError(f"chunk must be a positive int (rows per chunk), got {chunk!r}")
+    if kernel not in LM_LOSS_KERNELS:
+        raise ValueError(f"kernel must be one of {LM_LOSS_KERNELS}, got {kernel!r}")
     for part in ("encoder", "decoder", "lm_head"):
         if not hasattr(model, part):
             raise ValueError(f"model must be a T5/mT5 ForConditionalGeneration (with .{part}), "
@@ -614,6 +651,8 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
 
     scale = _decoder_output_scale(model)
     _lm_loss_function()          # build the autograd.Function now: defining a class inside torch.compile breaks graphs
+    if kernel != "torch" and lm_loss_kernel.available():
+        lm_loss_kernel.ensure_registered()                       # likewise the custom operator
 
     class ChunkedLossSeq2Seq(nn.Module):
         accepts_loss_kwargs = True                               # Trainer: we divide by num_items_in_batch
@@ -622,7 +661,7 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
             super().__init__()
             self.inner = inner
             self.config = inner.config
-            self.chunk = chunk
+            self.chunk, self.kernel = chunk, kernel
 
         def forward(self, input_ids, attention_mask=None, labels=None, decoder_input_ids=None,
                     decoder_attention_mask=None, num_items_in_batch=None, **kwargs):
@@ -642,7 +681,8 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096):
                 decoded = decoded * scale
             if labels is None:
                 return {"logits": inner.lm_head(decoded)}
-            loss = chunked_lm_loss(decoded, inner.lm_head.weight, labels, self.chunk, num_items=num_items_in_batch)
+            loss = chunked_lm_loss(decoded, inner.lm_head.weight, labels, self.chunk, num_items=num_items_in_batch,
+                                   kernel=self.kernel)
             return {"loss": loss}
 
     return ChunkedLossSeq2Seq(model)
@@ -826,8 +866,8 @@ _MEASURED = {
                 ddp=dict(ddp_find_unused_parameters=False, ddp_bucket_cap_mb=1024)),
     # mT5-small on an H200: T5's three attentions in cuDNN's fused kernel, the biased ones with the bias gradient
     # (labkit.biased_attention); it stores no score tensors, so the batch can grow; with the chunked loss (8192 rows
-    # a chunk) the logits never exist whole either. 899 samples/s at batch 512, against 679-688 for the math
-    # profile below.
+    # a chunk, each chunk's softmax and gradient in labkit.lm_loss_kernel's Triton kernels where Triton imports) the
+    # logits never exist whole either. 940-952 samples/s at batch 512, against 674-688 for the math profile below.
     "seq2seq": dict(batch_size=512, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
                     chunked_lm_loss=True, lm_loss_chunk=8192, bf16_math_attention=True, ddp={}, t5_attention="cudnn",
                     # without the optional nvidia-cudnn-frontend package: T5's biased attention on SDPA's math path

@@ -224,6 +224,9 @@ def test_chunked_lm_loss_bad_arguments_name_the_argument():
         perf.chunked_lm_loss(h, w, torch.zeros(2, 4, dtype=torch.long))
     with pytest.raises(ValueError, match="lm_head_weight"):
         perf.chunked_lm_loss(h, torch.randn(10, 5), y)
+    for label in (10, -1):
+        with pytest.raises(ValueError, match=rf"labels must be in \[0, 10\).*ignore_index \(-100\), got {label}"):
+            perf.chunked_lm_loss(h, w, torch.full((2, 3), label))
     with pytest.raises(ValueError, match="chunk"):
         perf.chunked_lm_loss_seq2seq(_tiny_seq2seq(), chunk=0)
     with pytest.raises(ValueError, match="model"):
