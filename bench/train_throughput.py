@@ -12,8 +12,9 @@ selection, first allocations) and then ``--steps`` timed steps, all in one proce
   whatever the transformers version would pick, and gives cross-attention no all-zero bias. Where the optional
   ``nvidia-cudnn-frontend`` package is installed, ``full`` runs T5's three attentions in cuDNN's fused kernel, the
   biased ones with the bias gradient (:mod:`labkit.biased_attention`), the LM head and cross-entropy 8192 target
-  rows at a time (:func:`labkit.perf.chunked_lm_loss_seq2seq`: the 250k-vocabulary logits never exist whole), at
-  batch 512; without it, ``full`` is the ``math profile``: SDPA's math path in bf16
+  rows at a time (:func:`labkit.perf.chunked_lm_loss_seq2seq`: the 250k-vocabulary logits never exist whole; each
+  chunk's softmax and gradient in :mod:`labkit.lm_loss_kernel`'s Triton kernels, ``full, PyTorch loss ops`` without
+  them), at batch 512; without it, ``full`` is the ``math profile``: SDPA's math path in bf16
   (``torch.backends.cuda.allow_fp16_bf16_reduction_math_sdp``, set for the run and restored after it), the plain
   loss, batch 128. The ``math profile ...`` rows are the ablations measured against that profile (the
   memory-efficient kernel, SDPA's own choice, math SDPA for every call, fp32 math attention, the chunked loss);
@@ -90,7 +91,7 @@ CHUNK_ROWS = {True: 16, False: 4096}
 
 def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_only: bool = False,
                 chunked_ce: bool = False, t5_fast: str | None = None, cudnn_parts=perf.T5_ATTENTIONS,
-                chunk_rows: int | None = None):
+                chunk_rows: int | None = None, loss_kernel: str = "auto"):
     import torch
     from transformers import BertForMaskedLM, MT5ForConditionalGeneration
 
@@ -110,7 +111,7 @@ def build_model(job: str, tiny: bool, attn_implementation: str = "sdpa", masked_
     if t5_fast:
         perf.t5_fast_attention(model, biased=t5_fast, cudnn=cudnn_parts)
     if chunked_ce:
-        return perf.chunked_lm_loss_seq2seq(model, chunk=chunk_rows or CHUNK_ROWS[tiny]), config
+        return perf.chunked_lm_loss_seq2seq(model, chunk=chunk_rows or CHUNK_ROWS[tiny], kernel=loss_kernel), config
     return model, config
 
 
@@ -205,6 +206,7 @@ def make_timer(warmup: int, steps: int):
 
 #: Kernel-name fragments -> the group a profile table reports them under (first match wins).
 KERNEL_GROUPS = (
+    ("LM loss (labkit.lm_loss_kernel)", ("_row_loss_kernel", "_grad_kernel")),
     ("attention", ("fmha", "flash", "attention", "sdpa", "attn")),
     ("matrix products", ("gemm", "nvjet", "cutlass", "xmma", "wgmma", "cublas", "matmul", "addmm", "mm_")),
     ("optimizer", ("adam", "multi_tensor", "foreach")),
@@ -287,8 +289,8 @@ def make_profiler(first_step: int, steps: int):
 
 
 #: Row settings that are not TrainingArguments fields.
-SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "chunk_rows", "t5_fast", "cudnn_parts",
-             "bf16_math_sdp", "bf16_gradients", "sdpa_only", "inductor")
+SPEC_KEYS = ("masked_only", "attn", "padding_mask", "chunked_ce", "chunk_rows", "loss_kernel", "t5_fast",
+             "cudnn_parts", "bf16_math_sdp", "bf16_gradients", "sdpa_only", "inductor")
 
 
 #: Each run: the settings it changes from ``default`` (None) or from ``full``.
@@ -359,10 +361,13 @@ def run_specs(job: str, tiny: bool) -> dict[str, dict]:
             "full batch 256": variant(per_device_train_batch_size=256),
             "full batch 384": variant(per_device_train_batch_size=384),
             "full chunk 4096": variant(chunk_rows=4096),
+            # each chunk's loss and logit gradient from PyTorch operations (fused by torch.compile) instead of
+            # labkit.lm_loss_kernel's two Triton kernels
+            "full, PyTorch loss ops": variant(loss_kernel="torch"),
             "full - chunked CE": variant(chunked_ce=False),
-            # the sixth session's steps, measured at batch 384 with 4096-row chunks
+            # the sixth session's steps, measured at batch 384 with 4096-row chunks and the PyTorch loss ops
             **{f"full batch 384, chunk 4096{suffix}": variant(per_device_train_batch_size=384, chunk_rows=4096,
-                                                                cudnn_parts=parts)
+                                                                cudnn_parts=parts, loss_kernel="torch")
                for suffix, parts in ((", cuDNN encoder only", ("encoder",)),
                                      (", cuDNN encoder + cross", ("encoder", "cross")),
                                      (", cuDNN encoder + decoder", ("encoder", "decoder")),
@@ -448,8 +453,10 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
     t5_fast = (spec.get("t5_fast") or None) if job == "mt5" else None
     cudnn_parts = tuple(spec.get("cudnn_parts", perf.T5_ATTENTIONS)) if t5_fast == "cudnn" else ()
     chunk_rows = (spec.get("chunk_rows") or CHUNK_ROWS[tiny]) if chunked_ce else None
+    loss_kernel = spec.get("loss_kernel", "auto")
     model, config = build_model(job, tiny, spec.get("attn", "sdpa"), masked_only=masked_only, chunked_ce=chunked_ce,
-                                t5_fast=t5_fast, cudnn_parts=cudnn_parts, chunk_rows=chunk_rows)
+                                t5_fast=t5_fast, cudnn_parts=cudnn_parts, chunk_rows=chunk_rows,
+                                loss_kernel=loss_kernel)
     args = dict(output_dir=output_dir, report_to="none", disable_tqdm=True, save_strategy="no",
                 max_steps=warmup + steps + profile_steps, logging_strategy="no", seed=0, use_cpu=not cuda)
     if spec["from"] == "full":
@@ -518,7 +525,9 @@ def run_one(job: str, name: str, spec: dict, *, tiny: bool, steps: int, warmup: 
                   chunked_lm_loss=chunked_ce, t5_fast_attention=t5_fast, t5_cudnn_attentions=list(cudnn_parts),
                   bf16_math_sdp=bool(spec.get("bf16_math_sdp", False)), bf16_gradients=bf16_gradients,
                   sdpa_only=list(sdpa_only),
-                  chunk_rows=chunk_rows, inductor_config=inductor)
+                  chunk_rows=chunk_rows, inductor_config=inductor,
+                  lm_loss_kernel=(("triton" if perf._lm_loss_kernel(loss_kernel, "cuda" if cuda else "cpu")
+                                   else "torch") if chunked_ce else None))
     if profile_steps:
         result["profile"] = callbacks[1].summary()
     del trainer, model, data

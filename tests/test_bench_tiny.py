@@ -116,6 +116,7 @@ def test_kernel_groups():
     assert group("multi_tensor_apply_kernel<FusedAdamMathFunctor>") == "optimizer"
     assert group("Memcpy HtoD (Pinned -> Device)") == "copies and fills"
     assert group("void at::native::elementwise_kernel<128, 2>") == "other"
+    assert group("_row_loss_kernel") == group("_grad_kernel") == "LM loss (labkit.lm_loss_kernel)"
 
 
 def test_train_throughput_mt5_head_is_untied():
@@ -137,6 +138,22 @@ def test_attention_rejects_zero_rounds(capsys):
     with pytest.raises(SystemExit):
         load("attention").main(["--tiny", "--rounds", "0"])
     assert "--rounds must be at least 1, got 0" in capsys.readouterr().err
+
+
+def test_lm_loss_tiny(tmp_path):
+    out = tmp_path / "lm_loss.json"
+    result = load("lm_loss").main(["--tiny", "--json", str(out)])
+    assert json.loads(out.read_text())["rows"] == result["rows"] == 96
+    (row,) = result["results"]                                  # the CPU: PyTorch operations only
+    assert row["kernel"] == "torch" and row["ms_per_call"] > 0
+    assert abs(row["loss"] - row["fp32_reference_loss"]) < 1e-4 * row["fp32_reference_loss"]
+    assert row["grad_hidden_rel_diff"] == row["grad_weight_rel_diff"] == 0.0        # compared with itself
+
+
+def test_lm_loss_rejects_bad_sizes(capsys):
+    with pytest.raises(SystemExit):
+        load("lm_loss").main(["--chunk", "0"])
+    assert "--chunk must be at least 1, got 0" in capsys.readouterr().err
 
 
 def test_teaching_attention_matches_sdpa():
