@@ -16,9 +16,10 @@ forward and backward graphs as one PyTorch custom operator with autograd, so ``t
 Measured on an H200 at mT5-small's encoder shape (batch 128, 6 heads, 1,024 tokens, depth 64, bf16, dropout 0.1):
 forward + backward 5.8 ms, against 11.5 ms for SDPA's compiled math path and 12.5 ms for its memory-efficient
 kernel; in mT5-small's full training step 753 against 679 samples/s at batch 128 with 30 GiB less memory, and
-874-899 at batch 512 with the chunked loss and T5's three attentions here (docs/benchmarks.md, "Fifth session"
-and "Sixth session"). Dropout uses cuDNN's own random numbers (seeded from PyTorch's CUDA generator, so
-``torch.manual_seed`` makes runs repeatable); the masks differ from SDPA's, not their distribution.
+874-899 at batch 512 with the chunked loss and T5's three attentions here, 940-952 once the loss ran in
+:mod:`labkit.lm_loss_kernel` (docs/benchmarks.md, "Fifth session" to "Seventh session"). Dropout uses cuDNN's own
+random numbers (seeded from PyTorch's CUDA generator, so ``torch.manual_seed`` makes runs repeatable); the masks
+differ from SDPA's, not their distribution.
 
     >>> from labkit import biased_attention
     >>> biased_attention.supported(q_shape=(2, 6, 128, 64), bias_shape=(1, 6, 128, 128), dtype="torch.bfloat16",
