@@ -471,11 +471,17 @@ def _chunked_lm_loss_no_grad(hidden, weight, labels, chunk, ignore_index, denomi
 
 
 def _lm_loss_function():
-    """The autograd Function, built on first use so that ``import labkit.perf`` does not import torch."""
+    """The autograd Function, built on first use so that ``import labkit.perf`` does not import torch.
+
+    The first call also registers :mod:`labkit.lm_loss_kernel`'s operator where its kernels can run. Call it once
+    before ``torch.compile`` traces the loss: defining a class (or registering an operator) inside a trace breaks it.
+    """
     global _LM_LOSS_FN
     if _LM_LOSS_FN is not None:
         return _LM_LOSS_FN
     torch = _torch()
+    if lm_loss_kernel.available():
+        lm_loss_kernel.ensure_registered()
 
     class ChunkedLMLoss(torch.autograd.Function):
         """Loss and both gradients in one pass over the chunks (no recomputation, no stored logits).
@@ -650,9 +656,7 @@ def chunked_lm_loss_seq2seq(model, chunk: int = 4096, kernel: str = "auto"):
     from torch import nn
 
     scale = _decoder_output_scale(model)
-    _lm_loss_function()          # build the autograd.Function now: defining a class inside torch.compile breaks graphs
-    if kernel != "torch" and lm_loss_kernel.available():
-        lm_loss_kernel.ensure_registered()                       # likewise the custom operator
+    _lm_loss_function()          # build the autograd.Function (and the kernels' operator) now, before any trace
 
     class ChunkedLossSeq2Seq(nn.Module):
         accepts_loss_kwargs = True                               # Trainer: we divide by num_items_in_batch

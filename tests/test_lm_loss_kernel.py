@@ -135,7 +135,6 @@ def test_chunked_loss_triton_equals_torch_ops(compiled):
             with torch.autocast("cuda", dtype=torch.bfloat16):
                 return perf.chunked_lm_loss(a, b, c, chunk=50, kernel=kernel)
         if compiled:
-            lm_loss_kernel.ensure_registered()
             perf._lm_loss_function()
             torch._dynamo.reset()
             loss_fn = torch.compile(loss_fn, fullgraph=True)
