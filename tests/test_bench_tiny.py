@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -132,6 +133,21 @@ def test_attention_tiny(tmp_path):
     for row in rows:
         assert row["teaching | fwd"] > 0 and row["labkit | fwd+bwd"] > 0
         assert row["chosen fwd"] == "MATH"
+
+
+def test_attention_timer_syncs_once_per_batch():
+    """The timer queues a whole batch before waiting (as a training step does), doubling it until it lasts long enough."""
+    calls, syncs = [], []
+
+    def fn():
+        calls.append(1)
+        time.sleep(0.002)
+    per_call = load("attention")._timed(fn, lambda: syncs.append(len(calls)), min_iters=3, min_seconds=0.02)
+    batches = [b - a for a, b in zip(syncs, syncs[1:])]
+    assert syncs[0] == 2                                        # the two warm-up calls, then one wait
+    assert batches == [3 * 2 ** i for i in range(len(batches))]  # 3, 6, 12, ...: one wait per batch
+    assert batches[-1] * 0.002 >= 0.02 and len(batches) >= 2     # stopped at the first batch lasting 20 ms
+    assert 0.002 <= per_call < 0.02
 
 
 def test_attention_rejects_zero_rounds(capsys):
