@@ -124,7 +124,7 @@ def main(argv=None) -> list[dict]:
     if options.tiny:
         options.depths, options.seqs, options.tokens, options.width = "8,16", "32,64", 128, 32
     sync = torch.cuda.synchronize if cuda else (lambda: None)
-    min_iters, min_seconds = (3, 0.2) if cuda else (1, 0.0)
+    min_iters, min_seconds = (1, 0.0) if options.tiny else (3, 0.2)
     def time_cell(name, fn, backward, b, h, s, d, row):
         """TFLOP/s of one method in one mode (None if it refuses the shape; the error goes into row["errors"])."""
         q, k, v = (make_input(b, h, s, d, options.layout, device, dtype, backward) for _ in range(3))
@@ -179,7 +179,7 @@ def main(argv=None) -> list[dict]:
                 row[f"chosen {'fwd+bwd' if backward else 'fwd'}"] = chosen.name
             results.append(row)
             cells = [f"{key.split(' | ')[0]} {key.split(' | ')[1]} "
-                     f"{'-' if val is None else format(val, '.0f')}"
+                     f"{'-' if val is None else format(val, '.0f' if val >= 10 else '.3g')}"
                      for key, val in row.items() if key.count(" | ") == 1]
             print(f"d={d} s={s} b={b} h={h} [TFLOP/s] " + "; ".join(cells)
                   + f"; chosen fwd {row['chosen fwd']}, fwd+bwd {row['chosen fwd+bwd']}", flush=True)

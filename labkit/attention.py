@@ -395,7 +395,8 @@ def torch_attention(q, k, v, mask=None):
     """PyTorch's fused ``torch.nn.functional.scaled_dot_product_attention`` behind labkit's conventions.
 
     On a GPU the backend (flash, cuDNN, memory-efficient, math) is the fastest one measured for the shape
-    (:func:`labkit.perf.sdpa`); with a mask PyTorch chooses among the backends that accept one.
+    (:func:`labkit.perf.sdpa`); with a mask, or on a CPU, PyTorch chooses (on a CPU: its fused kernel where the
+    inputs allow, else the math one).
 
     Same inputs as :func:`scaled_dot_product_attention` (NumPy arrays or tensors); returns the output tensor
     only: the fused kernels never materialise the weights. Rows with no visible key are set to zero whatever

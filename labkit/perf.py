@@ -6,7 +6,7 @@
   :func:`seq2seq_matrix_flops_per_sample` (the real matrix FLOPs, stated in their docstrings), :func:`mfu`.
 - **Attention**: :func:`fastest_sdpa_backend` times every SDPA backend (and FlashAttention-4 where the optional
   ``flash-attn-4`` package is installed) once for a shape, the candidates interleaved, and caches the winner;
-  :func:`sdpa` runs attention with it. On a CPU the MATH backend is used, untimed.
+  :func:`sdpa` runs attention with it. On a CPU PyTorch chooses (:data:`PYTORCH_DEFAULT`), untimed.
 - **T5 attention**: :func:`t5_fast_attention` fixes which SDPA kernel runs T5/mT5's biased attention (math or
   memory-efficient; transformers 5.17 and 5.24 differ) and gives cross-attention no all-zero bias.
 - **Settings**: :func:`full_training_settings` returns what the GPU measurements in ``docs/benchmarks.md`` showed
@@ -276,6 +276,21 @@ class FlashAttention4:
         return "FlashAttention4()"
 
 
+class PyTorchChoice:
+    """PyTorch's own choice of SDPA kernel (no ``sdpa_kernel`` context): what :func:`fastest_sdpa_backend` gives off
+    CUDA GPUs. On a CPU PyTorch runs its fused flash kernel where the inputs allow (1.5-3.1x the math kernel forward,
+    1.1-1.9x forward + backward, fp32, 2 cores; ``docs/benchmarks.md``), else the math one. Use :data:`PYTORCH_DEFAULT`.
+    """
+
+    name = "PYTORCH_DEFAULT"
+
+    def __repr__(self):
+        return "PYTORCH_DEFAULT"
+
+
+PYTORCH_DEFAULT = PyTorchChoice()
+
+
 @functools.cache
 def _flash_attention_4_installed():
     try:
@@ -338,18 +353,19 @@ def fastest_sdpa_backend(shape, *, dtype=None, device=None, is_causal: bool = Fa
     Candidates: every ``SDPBackend``, and :func:`flash_attention_4` where it is installed, timed interleaved
     (:func:`_time_interleaved`). Returns the
     ``SDPBackend`` or the :class:`FlashAttention4` that won (both have ``.name``); :func:`sdpa` runs either.
-    On a CPU (or any non-CUDA device) returns ``SDPBackend.MATH`` without timing. Backends that refuse the shape
-    or dtype are skipped. ``backward=True`` times forward + backward (training).
+    On a CPU (or any non-CUDA device) returns :data:`PYTORCH_DEFAULT` without timing: PyTorch's own choice, its
+    fused CPU kernel where it can (forcing the math kernel, as labkit did until 2026-11-30, was up to 3x slower).
+    Backends that refuse the shape or dtype are skipped. ``backward=True`` times forward + backward (training).
 
     >>> fastest_sdpa_backend((1, 2, 8, 4), device="cpu").name
-    'MATH'
+    'PYTORCH_DEFAULT'
     """
     torch = _torch()
     from torch.nn.attention import SDPBackend
 
     device = torch.device(device or ("cuda" if torch.cuda.is_available() else "cpu"))
     if device.type != "cuda":
-        return SDPBackend.MATH
+        return PYTORCH_DEFAULT
     dtype = dtype or torch.bfloat16
     kv_shape = tuple(kv_shape or shape)
     key = (tuple(shape), kv_shape, str(dtype), device.index, is_causal, backward)
@@ -380,7 +396,7 @@ def _run_attention(backend, q, k, v, attn_mask, is_causal: bool, dropout_p: floa
     if isinstance(backend, FlashAttention4):
         return backend(q, k, v, is_causal=is_causal)
     kwargs = dict(attn_mask=attn_mask, is_causal=is_causal, dropout_p=dropout_p)
-    if backend is None:
+    if backend is None or backend is PYTORCH_DEFAULT:
         return torch.nn.functional.scaled_dot_product_attention(q, k, v, **kwargs)
     with sdpa_kernel(backend):
         return torch.nn.functional.scaled_dot_product_attention(q, k, v, **kwargs)

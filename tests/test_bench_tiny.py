@@ -132,7 +132,7 @@ def test_attention_tiny(tmp_path):
     assert len(rows) == 4 and out.exists()
     for row in rows:
         assert row["teaching | fwd"] > 0 and row["labkit | fwd+bwd"] > 0
-        assert row["chosen fwd"] == "MATH"
+        assert row["chosen fwd"] == "PYTORCH_DEFAULT"
 
 
 def test_attention_timer_syncs_once_per_batch():
