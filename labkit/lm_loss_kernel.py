@@ -22,7 +22,8 @@ A label outside ``[0, vocab)`` that is not ``ignore_index`` gives that row a NaN
 no device-side assert that would end the CUDA context).
 
 :func:`available` says whether the kernels can run (Triton importable, a CUDA GPU); :func:`loss_and_grad` is the
-entry point, a ``torch.library`` custom operator so that ``torch.compile`` calls it as it is.
+entry point for training and :func:`row_loss` (the first kernel alone) for evaluation, each a ``torch.library``
+custom operator so that ``torch.compile`` calls it as it is.
 
 >>> import labkit.lm_loss_kernel as k
 >>> k.available() in (True, False)
@@ -39,7 +40,7 @@ GRAD_BLOCK, GRAD_WARPS = 2048, 4
 
 
 _AVAILABLE: bool | None = None
-_OP = None
+_OPS = None
 
 
 def available() -> bool:
@@ -96,20 +97,30 @@ def _kernels():
     return triton, _row_loss_kernel, _grad_kernel
 
 
-def _launch(logits, labels, scale, ignore_index: int):
+def _row_pass(logits, labels, ignore_index: int):
+    """The first kernel: ``(loss, logsumexp)`` per row, fp32."""
     import torch
 
-    triton, row_loss, grad_kernel = _kernels()
+    _, row_loss_kernel, _ = _kernels()
     rows, vocab = logits.shape
     lse = torch.empty(rows, device=logits.device, dtype=torch.float32)
     loss = torch.empty(rows, device=logits.device, dtype=torch.float32)
+    if rows:
+        row_loss_kernel[(rows,)](logits, labels, lse, loss, vocab, logits.stride(0), ignore_index, BLOCK=ROW_BLOCK,
+                                 num_warps=ROW_WARPS)
+    return loss, lse
+
+
+def _launch(logits, labels, scale, ignore_index: int):
+    import torch
+
+    triton, _, grad_kernel = _kernels()
+    rows, vocab = logits.shape
+    loss, lse = _row_pass(logits, labels, ignore_index)
     grad = torch.empty_like(logits)
-    if rows == 0:
-        return loss, grad
-    row_loss[(rows,)](logits, labels, lse, loss, vocab, logits.stride(0), ignore_index, BLOCK=ROW_BLOCK,
-                      num_warps=ROW_WARPS)
-    grad_kernel[(rows, triton.cdiv(vocab, GRAD_BLOCK))](logits, labels, lse, scale, grad, vocab, logits.stride(0),
-                                                       grad.stride(0), BLOCK=GRAD_BLOCK, num_warps=GRAD_WARPS)
+    if rows:
+        grad_kernel[(rows, triton.cdiv(vocab, GRAD_BLOCK))](logits, labels, lse, scale, grad, vocab, logits.stride(0),
+                                                           grad.stride(0), BLOCK=GRAD_BLOCK, num_warps=GRAD_WARPS)
     return loss, grad
 
 
@@ -125,15 +136,24 @@ def _register():
     def _(logits, labels, scale, ignore_index):
         return logits.new_empty(logits.shape[0], dtype=torch.float32), torch.empty_like(logits)
 
-    return op
+    @torch.library.custom_op("labkit::lm_loss_rows", mutates_args=(), device_types="cuda")
+    def rows_op(logits: Tensor, labels: Tensor, ignore_index: int) -> Tensor:
+        return _row_pass(logits, labels, ignore_index)[0]
+
+    @rows_op.register_fake
+    def _(logits, labels, ignore_index):
+        return logits.new_empty(logits.shape[0], dtype=torch.float32)
+
+    return op, rows_op
 
 
 def ensure_registered():
-    """Register the custom operator (once). Call it before ``torch.compile`` traces code that uses it."""
-    global _OP
-    if _OP is None:
-        _OP = _register()
-    return _OP
+    """Register the two custom operators (once): ``(loss and gradient, loss only)``. Call it before
+    ``torch.compile`` traces code that uses them."""
+    global _OPS
+    if _OPS is None:
+        _OPS = _register()
+    return _OPS
 
 
 def loss_and_grad(logits, labels, scale, ignore_index: int = -100):
@@ -149,6 +169,21 @@ def loss_and_grad(logits, labels, scale, ignore_index: int = -100):
 
         loss, grad = loss_and_grad(logits, labels, torch.full((rows,), 1 / rows, device="cuda"))
     """
+    _check(logits, labels, scale=scale)
+    return (_OPS or ensure_registered())[0](logits, labels.contiguous(), scale.float().contiguous(), int(ignore_index))
+
+
+def row_loss(logits, labels, ignore_index: int = -100):
+    """Per-row cross-entropy of ``logits`` alone (evaluation: no gradient), one read of the logits.
+
+    Arguments and ``loss`` as :func:`loss_and_grad`'s (0 for an ignored row, NaN for a label outside
+    ``[0, vocab)``); only the first kernel runs.
+    """
+    _check(logits, labels)
+    return (_OPS or ensure_registered())[1](logits, labels.contiguous(), int(ignore_index))
+
+
+def _check(logits, labels, **per_row):
     import torch
 
     if not isinstance(logits, torch.Tensor) or logits.dim() != 2 or logits.device.type != "cuda":
@@ -160,10 +195,9 @@ def loss_and_grad(logits, labels, scale, ignore_index: int = -100):
     if logits.stride(1) != 1:
         raise ValueError(f"logits must have unit stride along the vocabulary, got strides {logits.stride()}")
     rows = logits.shape[0]
-    for name, t in (("labels", labels), ("scale", scale)):
+    for name, t in (("labels", labels), *per_row.items()):
         if tuple(t.shape) != (rows,) or t.device != logits.device:
             raise ValueError(f"{name} must be ({rows},) on {logits.device} to match logits, "
                              f"got shape {tuple(t.shape)} on {t.device}")
     if labels.dtype not in (torch.int32, torch.int64):
         raise ValueError(f"labels must be int32 or int64, got {labels.dtype}")
-    return (_OP or ensure_registered())(logits, labels.contiguous(), scale.float().contiguous(), int(ignore_index))

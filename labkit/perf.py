@@ -16,7 +16,8 @@
 - **Chunked LM loss**: :func:`chunked_lm_loss` is the cross-entropy of ``hidden @ lm_head_weight.T`` computed a
   chunk of rows at a time, so the ``(rows x vocab)`` logits (16 GB in fp32 for mT5's 250k vocabulary at batch 128 x
   128 targets) never exist at once; :func:`chunked_lm_loss_seq2seq` makes a T5/mT5 model train with it. On a CUDA
-  GPU each chunk's loss and logit gradient come from two Triton kernels (:mod:`labkit.lm_loss_kernel`).
+  GPU each chunk's loss and logit gradient come from two Triton kernels (:mod:`labkit.lm_loss_kernel`; without
+  gradients, as in evaluation, the first alone).
 
 Frameworks are imported inside the functions: ``import labkit.perf`` stays instant.
 """
@@ -474,12 +475,16 @@ def _chunk_logits(h, weight):
     return torch.nn.functional.linear(h, weight).float()
 
 
-def _chunked_lm_loss_no_grad(hidden, weight, labels, chunk, ignore_index, denominator):
+def _chunked_lm_loss_no_grad(hidden, weight, labels, chunk, ignore_index, denominator, triton_kernel=False):
     torch = _torch()
     total = hidden.new_zeros((), dtype=torch.float32)
     for start in range(0, hidden.shape[0], chunk):
-        logits = _chunk_logits(hidden[start:start + chunk], weight)
         y = labels[start:start + chunk]
+        if triton_kernel:                       # labkit.lm_loss_kernel's first kernel: one read of the bf16 logits
+            logits16 = torch.nn.functional.linear(hidden[start:start + chunk], weight)
+            total = total + lm_loss_kernel.row_loss(logits16, y, ignore_index).sum()
+            continue
+        logits = _chunk_logits(hidden[start:start + chunk], weight)
         valid = y != ignore_index
         target = logits.gather(1, torch.where(valid, y, 0).unsqueeze(1)).squeeze(1)
         total = total + ((torch.logsumexp(logits, dim=-1) - target) * valid).sum()
@@ -583,7 +588,8 @@ def chunked_lm_loss(hidden, lm_head_weight, labels, chunk: int = 4096, *, ignore
     instead of the full logits and their gradient. Under ``torch.compile``, call it once outside the compiled code
     first (:func:`chunked_lm_loss_seq2seq` does): its first call defines the autograd Function, a graph break.
     ``kernel``: how each chunk's loss and logit gradient are computed once its logits exist: ``"triton"``, two
-    Triton kernels (:mod:`labkit.lm_loss_kernel`: two reads and one write of the logits), ``"torch"``, PyTorch
+    Triton kernels (:mod:`labkit.lm_loss_kernel`: two reads and one write of the logits; without gradients, as in
+    evaluation, the first kernel alone: one read of the bf16 logits, no fp32 copy), ``"torch"``, PyTorch
     operations (what ``torch.compile`` fuses as it can), or ``"auto"`` (default): Triton on a CUDA GPU where it
     imports, else PyTorch. The results agree to bf16 rounding (tests compare them on a GPU). A label outside
     ``[0, vocab)`` other than ``ignore_index`` is a ``ValueError`` when called eagerly (a host sync); under
@@ -620,7 +626,7 @@ def chunked_lm_loss(hidden, lm_head_weight, labels, chunk: int = 4096, *, ignore
                                          denominator, triton_kernel)
     else:
         loss = _chunked_lm_loss_no_grad(flat_hidden, lm_head_weight, flat_labels, chunk, ignore_index,
-                                        denominator)
+                                        denominator, triton_kernel)
     return loss
 
 

@@ -44,10 +44,11 @@ def test_kernel_choice_and_bad_kernel_names():
         perf.chunked_lm_loss_seq2seq(torch.nn.Linear(2, 2), kernel=None)
 
 
-def test_operator_registers_without_a_gpu():
-    op = lm_loss_kernel.ensure_registered()
-    assert op is lm_loss_kernel.ensure_registered()                   # once
+def test_operators_register_without_a_gpu():
+    ops = lm_loss_kernel.ensure_registered()
+    assert ops is lm_loss_kernel.ensure_registered() and len(ops) == 2          # once
     assert torch.ops.labkit.lm_loss_and_grad.default._schema.name == "labkit::lm_loss_and_grad"
+    assert torch.ops.labkit.lm_loss_rows.default._schema.name == "labkit::lm_loss_rows"
 
 
 def test_loss_and_grad_rejects_what_the_kernels_cannot_take():
@@ -57,6 +58,8 @@ def test_loss_and_grad_rejects_what_the_kernels_cannot_take():
         lm_loss_kernel.loss_and_grad(torch.randn(5), torch.zeros(3, dtype=torch.long), torch.ones(3))
     with pytest.raises(ValueError, match="logits must be a"):
         lm_loss_kernel.loss_and_grad([[1.0]], torch.zeros(1, dtype=torch.long), torch.ones(1))
+    with pytest.raises(ValueError, match="CUDA"):
+        lm_loss_kernel.row_loss(torch.randn(3, 5), torch.zeros(3, dtype=torch.long))
 
 
 def test_chunked_loss_with_the_kernel_path_equals_the_plain_loss(monkeypatch):
@@ -84,6 +87,26 @@ def test_chunked_loss_with_the_kernel_path_equals_the_plain_loss(monkeypatch):
         torch.testing.assert_close(a, b, atol=1e-6, rtol=1e-5)
 
 
+def test_no_grad_loss_with_the_kernel_path_equals_the_plain_loss(monkeypatch):
+    # Evaluation (no gradients): the row kernel replaced by its definition; the sum over chunks and the mean agree
+    # with cross_entropy, and the row kernel sees the logits in the matmul's dtype, one chunk at a time.
+    calls = []
+
+    def fake(logits, labels, ignore_index=-100):
+        calls.append((tuple(logits.shape), logits.dtype))
+        return _reference(logits, labels, torch.zeros(len(labels)), ignore_index)[0]
+
+    monkeypatch.setattr(lm_loss_kernel, "row_loss", fake)
+    monkeypatch.setattr(perf, "_lm_loss_kernel", lambda kernel, device: True)
+    torch.manual_seed(0)
+    h, w, y = torch.randn(3, 5, 8), torch.randn(40, 8), torch.randint(0, 40, (3, 5))
+    y[0, :3] = -100
+    with torch.no_grad():
+        loss = perf.chunked_lm_loss(h, w, y, chunk=6)
+    torch.testing.assert_close(loss, torch.nn.functional.cross_entropy((h @ w.T).flatten(0, 1), y.flatten()))
+    assert calls == [((6, 40), torch.float32)] * 2 + [((3, 40), torch.float32)]
+
+
 # ---------------------------------------------------------------------------------------------- on a GPU
 
 @needs_gpu
@@ -99,6 +122,7 @@ def test_kernels_equal_the_reference(dtype, rows, vocab):
     ref_loss, ref_grad = _reference(logits, labels, scale)
     assert loss.dtype == torch.float32 and grad.dtype == dtype and grad.shape == logits.shape
     torch.testing.assert_close(loss, ref_loss, atol=1e-4, rtol=1e-4)
+    torch.testing.assert_close(lm_loss_kernel.row_loss(logits, labels), ref_loss, atol=1e-4, rtol=1e-4)
     tolerance = dict(atol=1e-6, rtol=1e-5) if dtype == torch.float32 else dict(atol=2e-3, rtol=1e-2)
     torch.testing.assert_close(grad.float(), ref_grad.float(), **tolerance)
 
@@ -113,6 +137,8 @@ def test_kernels_flag_out_of_range_labels_and_take_a_row_stride():
     ref_loss, ref_grad = _reference(logits, labels, scale)
     assert torch.isnan(loss[2]) and torch.isnan(loss[3]) and loss[4] == 0   # out of range: NaN; ignored: 0
     torch.testing.assert_close(loss, ref_loss, atol=1e-4, rtol=1e-4, equal_nan=True)
+    torch.testing.assert_close(lm_loss_kernel.row_loss(logits, labels), ref_loss, atol=1e-4, rtol=1e-4,
+                               equal_nan=True)
     torch.testing.assert_close(grad.float(), ref_grad.float(), atol=2e-3, rtol=1e-2)
     with pytest.raises(ValueError, match="unit stride"):
         lm_loss_kernel.loss_and_grad(wide.t(), torch.zeros(300, dtype=torch.long, device="cuda"),
@@ -142,3 +168,25 @@ def test_chunked_loss_triton_equals_torch_ops(compiled):
         results[kernel] = (loss.detach(), *torch.autograd.grad(loss, (h, w)))
     for a, b in zip(results["triton"], results["torch"]):
         torch.testing.assert_close(a, b, atol=1e-3, rtol=1e-2)
+
+
+@needs_gpu
+@pytest.mark.parametrize("compiled", [False, True])
+def test_no_grad_chunked_loss_triton_equals_torch_ops(compiled):
+    torch.manual_seed(0)
+    h = torch.randn(4, 37, 64, device="cuda")
+    w = torch.randn(5000, 64, device="cuda")
+    y = torch.randint(0, 5000, (4, 37), device="cuda")
+    y[1, 5:] = -100
+    losses = {}
+    for kernel in ("torch", "triton"):
+        def loss_fn(a, b, c, kernel=kernel):
+            with torch.no_grad(), torch.autocast("cuda", dtype=torch.bfloat16):
+                return perf.chunked_lm_loss(a, b, c, chunk=50, kernel=kernel)
+        if compiled:
+            perf._lm_loss_function()
+            torch._dynamo.reset()
+            loss_fn = torch.compile(loss_fn, fullgraph=True)
+        losses[kernel] = loss_fn(h, w, y)
+    assert not losses["triton"].requires_grad
+    torch.testing.assert_close(losses["triton"], losses["torch"], atol=1e-4, rtol=1e-4)
