@@ -5,9 +5,11 @@
 (:mod:`labkit.lm_loss_kernel`), at mT5-small's shape by default: 65,536 rows (batch 512 x 128 targets), width 512,
 a 250,112-word vocabulary, 8192 rows a chunk, bf16 autocast, fp32 weights, one row in 7 ignored. Times are the best
 of ``--rounds`` rounds of 5 calls, the two kernels interleaved (``labkit.perf._time_interleaved``); the losses and
-the gradients of the two are compared; ``--profile`` adds the GPU kernels of 3 calls of each.
+the gradients of the two are compared; ``--profile`` adds the GPU kernels of 3 calls of each. ``--no-grad`` times
+the evaluation path instead (no gradients: each chunk's loss only; the Triton path runs the first kernel alone).
 
     python bench/lm_loss.py --profile --json $OUT/lm_loss.json      # on a GPU
+    python bench/lm_loss.py --no-grad --json $OUT/lm_loss.json      # evaluation
     python bench/lm_loss.py --tiny                                   # the CPU: PyTorch operations only (tests)
 """
 from __future__ import annotations
@@ -46,6 +48,7 @@ def main(argv=None) -> dict:
     parser.add_argument("--width", type=int, default=512)
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--profile", action="store_true", help="list the GPU kernels of each (CUDA only)")
+    parser.add_argument("--no-grad", action="store_true", help="time the evaluation path (no gradients)")
     parser.add_argument("--json", default=None)
     options = parser.parse_args(argv)
     for name in ("rows", "chunk", "vocab", "width", "rounds"):
@@ -60,17 +63,19 @@ def main(argv=None) -> dict:
     device = "cuda" if cuda else "cpu"
     kernels = ["torch"] + (["triton"] if cuda and lm_loss_kernel.available() else [])
     torch.manual_seed(0)
-    hidden = (torch.randn(options.rows, options.width, device=device) * 0.05).requires_grad_()
-    weight = (torch.randn(options.vocab, options.width, device=device) * 0.05).requires_grad_()
+    train = not options.no_grad
+    hidden = (torch.randn(options.rows, options.width, device=device) * 0.05).requires_grad_(train)
+    weight = (torch.randn(options.vocab, options.width, device=device) * 0.05).requires_grad_(train)
     labels = torch.randint(0, options.vocab, (options.rows,), device=device)
     labels[::7] = -100
     perf._lm_loss_function()                  # the autograd Function and the kernels' operator, before compiling
 
     def make(kernel):
         def step():
-            with torch.autocast(device, dtype=torch.bfloat16, enabled=cuda):
+            with torch.autocast(device, dtype=torch.bfloat16, enabled=cuda), torch.set_grad_enabled(train):
                 loss = perf.chunked_lm_loss(hidden, weight, labels, chunk=options.chunk, kernel=kernel)
-            loss.backward()
+            if train:
+                loss.backward()
             return loss
         return torch.compile(step) if cuda else step
 
@@ -81,7 +86,7 @@ def main(argv=None) -> dict:
         start = time.perf_counter()
         loss = steps[kernel]()
         first[kernel] = time.perf_counter() - start
-        outputs[kernel] = (loss.item(), hidden.grad.float().clone(), weight.grad.float().clone())
+        outputs[kernel] = (loss.item(), *((hidden.grad.float().clone(), weight.grad.float().clone()) if train else ()))
     reference = torch.nn.functional.cross_entropy(hidden.detach().float() @ weight.detach().float().T, labels).item()
 
     def timed(fn):
@@ -95,24 +100,27 @@ def main(argv=None) -> dict:
                                      errors=(), sync=sync)
     rows = []
     for kernel in kernels:
-        loss, grad_h, grad_w = outputs[kernel]
-        base_h, base_w = outputs["torch"][1], outputs["torch"][2]
-        row = dict(kernel=kernel, ms_per_call=seconds[kernel] * 1e3, first_call_s=first[kernel], loss=loss,
-                   fp32_reference_loss=reference,
-                   grad_hidden_rel_diff=float((grad_h - base_h).norm() / base_h.norm()),
-                   grad_weight_rel_diff=float((grad_w - base_w).norm() / base_w.norm()))
+        loss = outputs[kernel][0]
+        row = dict(kernel=kernel, mode="train" if train else "no grad", ms_per_call=seconds[kernel] * 1e3,
+                   first_call_s=first[kernel], loss=loss, fp32_reference_loss=reference)
+        if train:
+            (grad_h, grad_w), (base_h, base_w) = outputs[kernel][1:], outputs["torch"][1:]
+            row.update(grad_hidden_rel_diff=float((grad_h - base_h).norm() / base_h.norm()),
+                       grad_weight_rel_diff=float((grad_w - base_w).norm() / base_w.norm()))
         if options.profile and cuda:
             row["kernels"] = top_kernels(timed(steps[kernel]))
         rows.append(row)
+        gradients = (f"  gradients vs torch: hidden {row['grad_hidden_rel_diff']:.1e}, weight "
+                     f"{row['grad_weight_rel_diff']:.1e}" if train else "  (no gradients)")
         print(f"{kernel:7s} {row['ms_per_call']:9.2f} ms per call (best of {options.rounds} x 5)  first call "
-              f"{row['first_call_s']:6.1f} s  loss {loss:.5f} (fp32 {reference:.5f})  gradients vs torch: hidden "
-              f"{row['grad_hidden_rel_diff']:.1e}, weight {row['grad_weight_rel_diff']:.1e}")
+              f"{row['first_call_s']:6.1f} s  loss {loss:.5f} (fp32 {reference:.5f}){gradients}")
         for k in row.get("kernels", []):
             print(f"    {k['ms_per_call']:8.2f} ms x{k['launches_per_call']:3d}  {k['kernel']}")
     if len(rows) == 2:
         print(f"torch / triton: {rows[0]['ms_per_call'] / rows[1]['ms_per_call']:.3f}x")
     result = {"device": perf.device_info(), "rows": options.rows, "chunk": options.chunk, "vocab": options.vocab,
-              "width": options.width, "rounds": options.rounds, "results": rows}
+              "width": options.width, "rounds": options.rounds, "mode": "train" if train else "no grad",
+              "results": rows}
     if options.json:
         with open(options.json, "a") as f:
             f.write(json.dumps(result) + "\n")

@@ -166,6 +166,13 @@ def test_lm_loss_tiny(tmp_path):
     assert row["grad_hidden_rel_diff"] == row["grad_weight_rel_diff"] == 0.0        # compared with itself
 
 
+def test_lm_loss_tiny_no_grad():
+    result = load("lm_loss").main(["--tiny", "--no-grad"])
+    (row,) = result["results"]
+    assert result["mode"] == row["mode"] == "no grad" and "grad_hidden_rel_diff" not in row
+    assert abs(row["loss"] - row["fp32_reference_loss"]) < 1e-4 * row["fp32_reference_loss"]
+
+
 def test_lm_loss_rejects_bad_sizes(capsys):
     with pytest.raises(SystemExit):
         load("lm_loss").main(["--chunk", "0"])
