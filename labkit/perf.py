@@ -893,7 +893,7 @@ _MEASURED = {
     # mT5-small on an H200: T5's three attentions in cuDNN's fused kernel, the biased ones with the bias gradient
     # (labkit.biased_attention); it stores no score tensors, so the batch can grow; with the chunked loss (8192 rows
     # a chunk, each chunk's softmax and gradient in labkit.lm_loss_kernel's Triton kernels where Triton imports) the
-    # logits never exist whole either. 940-952 samples/s at batch 512, against 674-688 for the math profile below.
+    # logits never exist whole either. 940-962 samples/s at batch 512, against 674-688 for the math profile below.
     "seq2seq": dict(batch_size=512, torch_compile=True, attn_implementation="sdpa", padding_mask=True,
                     chunked_lm_loss=True, lm_loss_chunk=8192, bf16_math_attention=True, ddp={}, t5_attention="cudnn",
                     # without the optional nvidia-cudnn-frontend package: T5's biased attention on SDPA's math path
