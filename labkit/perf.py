@@ -469,25 +469,19 @@ def _check_lm_loss_args(hidden, lm_head_weight, labels, chunk) -> None:
                          f"got {tuple(labels.shape)}")
 
 
-def _chunk_logits(h, weight):
-    """The chunk's logits in the matmul's dtype (bf16 under autocast), then fp32 for the softmax."""
-    torch = _torch()
-    return torch.nn.functional.linear(h, weight).float()
-
-
 def _chunked_lm_loss_no_grad(hidden, weight, labels, chunk, ignore_index, denominator, triton_kernel=False):
     torch = _torch()
     total = hidden.new_zeros((), dtype=torch.float32)
     for start in range(0, hidden.shape[0], chunk):
         y = labels[start:start + chunk]
+        logits16 = torch.nn.functional.linear(hidden[start:start + chunk], weight)     # bf16 under autocast
         if triton_kernel:                       # labkit.lm_loss_kernel's first kernel: one read of the bf16 logits
-            logits16 = torch.nn.functional.linear(hidden[start:start + chunk], weight)
             total = total + lm_loss_kernel.row_loss(logits16, y, ignore_index).sum()
-            continue
-        logits = _chunk_logits(hidden[start:start + chunk], weight)
-        valid = y != ignore_index
-        target = logits.gather(1, torch.where(valid, y, 0).unsqueeze(1)).squeeze(1)
-        total = total + ((torch.logsumexp(logits, dim=-1) - target) * valid).sum()
+        else:                                   # PyTorch: the logits in fp32, then log-sum-exp and the label's logit
+            logits = logits16.float()
+            valid = y != ignore_index
+            target = logits.gather(1, torch.where(valid, y, 0).unsqueeze(1)).squeeze(1)
+            total = total + ((torch.logsumexp(logits, dim=-1) - target) * valid).sum()
     return total / denominator
 
 
